@@ -1,0 +1,63 @@
+# persona — a Linux i386 system-call personality in ring 3 on x86-64 Linux.
+#
+#   make            build everything (installs missing Debian packages as root)
+#   make check      build and run every test; ends with "N passed, N failed"
+#   make bench      build and run the benchmark suite; writes results/<host>-<date>/
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+#
+# Non-recursive: each directory adds its rules in a module.mk included below.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  := $(PREFIX)/bin
+LIBDIR  := $(PREFIX)/lib/persona
+
+BUILD   := build
+GEN     := $(BUILD)/gen
+OBJ     := $(BUILD)/obj
+
+CC      ?= gcc
+NASM    ?= nasm
+PYTHON  ?= python3
+WARN    := -Wall -Wextra -Werror
+# Host programs: the CLI, the loader, benchmarks, tests.
+CFLAGS_HOST := -O2 -g $(WARN) -I. -I$(GEN) -D_GNU_SOURCE
+# The personality image: freestanding, position-independent code linked at a
+# fixed address; no vector registers (the i386 side expects them preserved),
+# no stack protector or %fs use (the loader's TLS is not ours).
+CFLAGS_IMG  := -O2 -g $(WARN) -I. -I$(GEN) -ffreestanding -fno-builtin-printf \
+	-fPIE -fvisibility=hidden -fno-stack-protector -mgeneral-regs-only \
+	-fcf-protection=none -fno-asynchronous-unwind-tables -fno-jump-tables \
+	-fno-plt -fno-exceptions -fno-tree-loop-distribute-patterns
+NASMFLAGS   := -f elf64 -g -F dwarf -I$(GEN)/ -Ipersonality/asm/
+
+# Everything generated from the table depends on the table and the generator.
+TABLE   := personality/linux-i386.tbl
+GENTBL  := tools/gentbl.py
+GENERATED := $(GEN)/sysent.h $(GEN)/sysent.inc $(GEN)/asm-offsets.inc
+
+.PHONY: all deps check bench install clean
+all: deps
+
+# The dependency step: quick when nothing is missing; installs what is missing
+# when run as root, otherwise prints the apt-get line and stops.
+deps: $(BUILD)/.deps-ok
+$(BUILD)/.deps-ok: tools/deps.sh
+	@sh tools/deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+include personality/module.mk
+-include personality/image.mk
+-include sys/module.mk
+-include bench/module.mk
+-include tests/module.mk
+
+check: all
+	@sh tests/run.sh $(BUILD)
+
+bench: all
+	@$(BUILD)/persona bench $(BENCHFLAGS)
+
+clean:
+	rm -rf $(BUILD)

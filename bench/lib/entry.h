@@ -1,0 +1,97 @@
+/* bench/lib/entry.h — the way a benchmark enters the kernel (or the
+ * personality), chosen at build time.
+ *
+ *   BENCH_ENTRY_SYSCALL  x86-64 `syscall`, x86-64 numbers (the native floor)
+ *   BENCH_ENTRY_INT80    `int $0x80`, i386 numbers and argument registers
+ *                        (built as i386, or as 64-bit code using the i386 ABI)
+ *   BENCH_ENTRY_VDSO     `call *%gs:0x10`: i386 __kernel_vsyscall (AT_SYSINFO)
+ *
+ * Every call is a raw instruction sequence, never a libc wrapper (glibc
+ * caches some results, and the wrapper would be measured with the call).
+ * Only three arguments: no benchmarked call needs more.
+ */
+#ifndef BENCH_ENTRY_H
+#define BENCH_ENTRY_H
+
+#define BENCH_ENTRY_SYSCALL 1
+#define BENCH_ENTRY_INT80   2
+#define BENCH_ENTRY_VDSO    3
+
+#ifndef BENCH_ENTRY
+#error "build with -DBENCH_ENTRY=BENCH_ENTRY_SYSCALL, _INT80 or _VDSO"
+#endif
+
+#if BENCH_ENTRY == BENCH_ENTRY_SYSCALL
+# ifndef __x86_64__
+#  error "the syscall entry is x86-64 only"
+# endif
+# define BENCH_ABI_I386 0
+# define BENCH_ENTRY_NAME "syscall"
+#elif BENCH_ENTRY == BENCH_ENTRY_INT80
+# define BENCH_ABI_I386 1
+# define BENCH_ENTRY_NAME "int80"
+#elif BENCH_ENTRY == BENCH_ENTRY_VDSO
+# ifndef __i386__
+#  error "call *%gs:0x10 needs an i386 build"
+# endif
+# define BENCH_ABI_I386 1
+# define BENCH_ENTRY_NAME "vdso"
+#else
+# error "unknown BENCH_ENTRY"
+#endif
+
+/* The numbers of the ABI this build speaks: the kernel's own uapi lists. */
+#if BENCH_ABI_I386
+# include <asm/unistd_32.h>
+# define BNR_STAT  __NR_stat64
+# define BNR_FSTAT __NR_fstat64
+#else
+# include <asm/unistd_64.h>
+# define BNR_STAT  __NR_stat
+# define BNR_FSTAT __NR_fstat
+#endif
+#define BNR_GETPPID __NR_getppid
+#define BNR_READ    __NR_read
+#define BNR_WRITE   __NR_write
+#define BNR_OPEN    __NR_open
+#define BNR_CLOSE   __NR_close
+
+/* Pointers passed through the i386 ABI from 64-bit code must lie below
+ * 4 GiB: benchmarks keep their buffers in static storage of a non-PIE
+ * executable, never on the (high) stack. */
+static inline long bsys3(long nr, long a, long b, long c)
+{
+	long r;
+#if BENCH_ENTRY == BENCH_ENTRY_SYSCALL
+	__asm__ volatile("syscall"
+		: "=a"(r) : "0"(nr), "D"(a), "S"(b), "d"(c)
+		: "rcx", "r11", "memory");
+#elif BENCH_ENTRY == BENCH_ENTRY_INT80 && defined(__x86_64__)
+	/* The i386 ABI from 64-bit code: 32-bit registers, results
+	 * sign-extended from eax; r8-r11 are not promised to survive. */
+	int eax;
+	__asm__ volatile("int $0x80"
+		: "=a"(eax) : "0"((int)nr), "b"((int)a), "c"((int)b), "d"((int)c)
+		: "r8", "r9", "r10", "r11", "memory");
+	r = eax;
+#elif BENCH_ENTRY == BENCH_ENTRY_INT80
+	__asm__ volatile("int $0x80"
+		: "=a"(r) : "0"(nr), "b"(a), "c"(b), "d"(c)
+		: "memory");
+#else
+	/* __kernel_vsyscall preserves every register but eax. */
+	__asm__ volatile("call *%%gs:0x10"
+		: "=a"(r) : "0"(nr), "b"(a), "c"(b), "d"(c)
+		: "memory");
+#endif
+	return r;
+}
+
+#define bsys0(nr)          bsys3((nr), 0, 0, 0)
+#define bsys1(nr, a)       bsys3((nr), (long)(a), 0, 0)
+#define bsys2(nr, a, b)    bsys3((nr), (long)(a), (long)(b), 0)
+
+/* A pointer as the ABI's argument register carries it. */
+#define BPTR(p) ((long)(unsigned long)(p))
+
+#endif

@@ -1,0 +1,67 @@
+; personality/asm/submit.asm — the message trap: the one place that traps.
+;
+; The proposal's int $0x81: a batch of struct sysmsg (sys/msg.h) runs in
+; order, each by one native `syscall`. A message flagged SYSMSG_LINKED is
+; cancelled with -ECANCELED when its predecessor failed (a cancelled message
+; counts as failed, so a chain stops at its first failure). The io_uring
+; route (personality/c/ring.c) reaches the kernel through here too, as one
+; io_uring_enter message.
+
+%include "asm-offsets.inc"
+
+%define ECANCELED 125
+
+section .text
+bits 64
+
+; persona_submit — run a batch of messages
+;  IN:  rdi = struct sysmsg *msgs, esi = count
+;  OUT: rax = count; each message's result and SYSMSG_DONE flag are set
+;  Clobbers the SysV caller-saved registers; rbx, r12, r13, r14 are preserved.
+global persona_submit:function (persona_submit.end - persona_submit)
+persona_submit:
+	push	rbx			; rbx = cursor
+	push	r12			; r12d = messages left
+	push	r13			; r13d = 1 if the previous message failed
+	push	r14			; r14d = count, the return value
+	mov	rbx, rdi
+	mov	r14d, esi
+	mov	r12d, esi
+	xor	r13d, r13d
+.next:
+	test	r12d, r12d
+	jz	.done
+	test	dword [rbx + SYSMSG_flags], SYSMSG_F_LINKED
+	jz	.trap
+	test	r13d, r13d
+	jz	.trap
+	mov	qword [rbx + SYSMSG_result], -ECANCELED
+	jmp	.advance		; r13d stays 1: the chain is broken
+.trap:
+	mov	eax, [rbx + SYSMSG_nr]
+	mov	rdi, [rbx + SYSMSG_args + 0]
+	mov	rsi, [rbx + SYSMSG_args + 8]
+	mov	rdx, [rbx + SYSMSG_args + 16]
+	mov	r10, [rbx + SYSMSG_args + 24]
+	mov	r8,  [rbx + SYSMSG_args + 32]
+	mov	r9,  [rbx + SYSMSG_args + 40]
+	syscall				; clobbers rcx, r11
+	mov	[rbx + SYSMSG_result], rax
+	xor	r13d, r13d
+	cmp	rax, -4095		; failed iff rax in [-4095, -1]
+	setae	r13b
+.advance:
+	or	dword [rbx + SYSMSG_flags], SYSMSG_F_DONE
+	add	rbx, SYSMSG_SIZE
+	dec	r12d
+	jmp	.next
+.done:
+	mov	eax, r14d
+	pop	r14
+	pop	r13
+	pop	r12
+	pop	rbx
+	ret
+.end:
+
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,0 +1,46 @@
+/* personality/c/asm-offsets.c — emits the struct offsets the NASM stubs use.
+ * Compiled with -S only; the Makefile turns each "->NAME value" marker into
+ * "%define NAME value" in build/gen/asm-offsets.inc (Linux's asm-offsets trick). */
+#include <stddef.h>
+#include "persona.h"
+#include "sysnr.h"
+
+#define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
+#define OFFSET(sym, type, member) DEFINE(sym, offsetof(struct type, member))
+
+void asm_offsets(void);
+void asm_offsets(void)
+{
+	OFFSET(FRAME_eax, i386_frame, eax);
+	OFFSET(FRAME_ebx, i386_frame, ebx);
+	OFFSET(FRAME_ecx, i386_frame, ecx);
+	OFFSET(FRAME_edx, i386_frame, edx);
+	OFFSET(FRAME_esi, i386_frame, esi);
+	OFFSET(FRAME_edi, i386_frame, edi);
+	OFFSET(FRAME_ebp, i386_frame, ebp);
+	OFFSET(FRAME_esp, i386_frame, esp);
+	OFFSET(FRAME_eip, i386_frame, eip);
+	OFFSET(FRAME_eflags, i386_frame, eflags);
+	OFFSET(FRAME_way, i386_frame, way);
+	OFFSET(FRAME_nr, i386_frame, nr);
+	OFFSET(FRAME_cs, i386_frame, cs);
+	OFFSET(FRAME_ss, i386_frame, ss);
+	OFFSET(FRAME_ds, i386_frame, ds);
+	OFFSET(FRAME_es, i386_frame, es);
+	OFFSET(FRAME_fs, i386_frame, fs);
+	OFFSET(FRAME_gs, i386_frame, gs);
+	OFFSET(FRAME_host_rsp, i386_frame, host_rsp);
+	DEFINE(FRAME_SIZE, sizeof(struct i386_frame));
+	OFFSET(SYSMSG_nr, sysmsg, nr);
+	OFFSET(SYSMSG_flags, sysmsg, flags);
+	OFFSET(SYSMSG_result, sysmsg, result);
+	OFFSET(SYSMSG_args, sysmsg, args);
+	DEFINE(SYSMSG_SIZE, sizeof(struct sysmsg));
+	DEFINE(SYSMSG_F_LINKED, SYSMSG_LINKED);
+	DEFINE(SYSMSG_F_DONE, SYSMSG_DONE);
+	DEFINE(WAY_SYSINFO_ID, WAY_SYSINFO);
+	DEFINE(WAY_PATCHED_ID, WAY_PATCHED);
+	DEFINE(WAY_REFLECTED_ID, WAY_REFLECTED);
+	DEFINE(WAY_INT80_64_ID, WAY_INT80_64);
+	DEFINE(WAY_DIRECT_ID, WAY_DIRECT);
+}

@@ -1,0 +1,38 @@
+# personality/module.mk — the generated files and the translator library.
+#
+# $(PERS_LIB) holds every object of personality/c and personality/asm built
+# the image's way (freestanding, PIC); the image and the unit tests both link it.
+
+$(GEN)/sysent.h $(GEN)/sysnr.h $(GEN)/sysent.inc &: $(TABLE) $(GENTBL)
+	@mkdir -p $(GEN)
+	$(PYTHON) $(GENTBL) $(TABLE) $(GEN)
+
+# Offsets shared with NASM come from offsetof(), never typed (asm-offsets.c).
+$(GEN)/asm-offsets.inc: personality/c/asm-offsets.c personality/c/frame.h sys/msg.h $(GEN)/sysnr.h
+	@mkdir -p $(GEN)
+	$(CC) $(CFLAGS_IMG) -S -o $(GEN)/asm-offsets.s $<
+	( echo "; generated from personality/c/asm-offsets.c — do not edit"; \
+	  sed -n 's/.*->\([A-Za-z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/%define \1 \2/p' $(GEN)/asm-offsets.s ) > $@.tmp
+	mv $@.tmp $@
+
+PERS_C_SRCS   := $(filter-out personality/c/asm-offsets.c,$(wildcard personality/c/*.c))
+PERS_ASM_SRCS := $(wildcard personality/asm/*.asm)
+PERS_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(PERS_C_SRCS)) $(patsubst %.asm,$(OBJ)/%.o,$(PERS_ASM_SRCS))
+PERS_LIB  := $(BUILD)/libpersona.a
+# Handlers are reached only through weak references from the table, which do
+# not pull archive members: link the whole archive.
+PERS_LIB_LINK := -Wl,--whole-archive $(PERS_LIB) -Wl,--no-whole-archive
+
+$(OBJ)/personality/c/%.o: personality/c/%.c $(GEN)/sysent.h $(GEN)/sysnr.h $(wildcard personality/c/*.h) sys/msg.h | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_IMG) -c -o $@ $<
+
+$(OBJ)/personality/asm/%.o: personality/asm/%.asm $(GEN)/sysent.inc $(GEN)/asm-offsets.inc $(wildcard personality/asm/*.inc) | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -o $@ $<
+
+$(PERS_LIB): $(PERS_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+all: $(PERS_LIB)

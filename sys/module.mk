@@ -1,0 +1,20 @@
+# sys/module.mk — the persona command (the native side).
+#
+# A static-pie: the loader's own image, heap and stack stay above 4 GiB, out
+# of the i386 program's way. Every sys/**/*.c and bench/cli/*.c goes in.
+SYS_SRCS := $(wildcard sys/*.c sys/exec/*.c sys/reflect/*.c sys/submit/*.c bench/cli/*.c)
+SYS_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(SYS_SRCS))
+SYS_LIBS ?= -lpfm -luring -lm
+
+$(OBJ)/host/%.o: %.c $(GEN)/sysent.h $(GEN)/sysnr.h $(wildcard sys/*.h sys/*/*.h bench/*.h bench/cli/*.h) | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_HOST) -fPIE -c -o $@ $<
+
+$(BUILD)/persona: $(SYS_OBJS)
+	$(CC) -static-pie -o $@ $^ $(SYS_LIBS)
+
+all: $(BUILD)/persona
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)
+	install -m 755 $(BUILD)/persona $(DESTDIR)$(BINDIR)/persona

@@ -1,0 +1,54 @@
+/* sys/persona.c — the persona command: a table of subcommands.
+ *
+ * Each subcommand is `int cmd_<name>(int argc, char **argv)` in the file of
+ * the layer it belongs to (the loader, the registry, the benchmarks); argv[0]
+ * is the subcommand's name.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sys/persona.h"
+
+#define CMD(name) int cmd_##name(int argc, char **argv) __attribute__((weak));
+PERSONA_COMMANDS(CMD)
+#undef CMD
+
+struct command {
+	const char *name;
+	const char *usage;
+	int (*fn)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "run",     "run [--trace] [--stats] [--no-patch] [--seccomp] [--log FILE] PROGRAM [ARGS...]", cmd_run },
+	{ "table",   "table [--summary]            the i386 table: number, name, kind, x86-64 target", cmd_table },
+	{ "install", "install NAME FILE            register a personality image", cmd_install },
+	{ "list",    "list                         registered personality images", cmd_list },
+	{ "bench",   "bench [--quick] [--events LIST] [--out DIR] [--only BENCH,...]", cmd_bench },
+	{ "report",  "report DIR [DIR...]          rebuild a benchmark report (several: compare)", cmd_report },
+	{ "tune",    "tune [--quick] [--workload FILE] [--out DIR]", cmd_tune },
+	{ "binfmt",  "binfmt install|remove|status  system-wide registration (binfmt_misc)", cmd_binfmt },
+};
+
+static int usage(FILE *to)
+{
+	fprintf(to, "usage: persona COMMAND [ARGS...]\n\n"
+		"Runs unmodified Linux i386 programs with every system call handled in ring 3.\n\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].fn)
+			fprintf(to, "  persona %s\n", commands[i].usage);
+	return to == stderr ? 2 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(stderr);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+		return usage(stdout);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name) && commands[i].fn)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "persona: unknown command '%s'\n", argv[1]);
+	return usage(stderr);
+}

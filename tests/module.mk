@@ -1,0 +1,12 @@
+# tests/module.mk — test programs land in $(BUILD)/tests/test_*; tests/run.sh
+# runs them all. Unit tests link the translator library ($(PERS_LIB)) and
+# cmocka. Each tests/unit/test_*.c becomes one program.
+TEST_UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_UNIT_SRCS))
+TEST_SUPPORT_SRCS := $(wildcard tests/unit/support/*.c)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_SUPPORT_SRCS) $(PERS_LIB) $(GENERATED) | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_HOST) -Itests/unit -o $@ $< $(TEST_SUPPORT_SRCS) $(PERS_LIB_LINK) -lcmocka
+
+all: $(TEST_UNIT_BINS)
