@@ -13,8 +13,13 @@ $(OBJ)/host/%.o: %.c $(GEN)/sysent.h $(GEN)/sysnr.h $(wildcard sys/*.h sys/*/*.h
 $(BUILD)/persona: $(SYS_OBJS)
 	$(CC) -static-pie -o $@ $^ $(SYS_LIBS)
 
-all: $(BUILD)/persona
+# binfmt_misc's interpreter: a link whose name tells main() how it was started
+$(BUILD)/persona-binfmt: $(BUILD)/persona
+	ln -sf persona $@
+
+all: $(BUILD)/persona $(BUILD)/persona-binfmt
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)
 	install -m 755 $(BUILD)/persona $(DESTDIR)$(BINDIR)/persona
+	ln -sf persona $(DESTDIR)$(BINDIR)/persona-binfmt

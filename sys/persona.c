@@ -42,6 +42,11 @@ static int usage(FILE *to)
 
 int main(int argc, char **argv)
 {
+	const char *self = strrchr(argv[0], '/');
+
+	/* binfmt_misc starts us under the interpreter link's name */
+	if (!strcmp(self ? self + 1 : argv[0], "persona-binfmt"))
+		return persona_binfmt_entry(argc, argv);
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))

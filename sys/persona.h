@@ -10,4 +10,7 @@
 PERSONA_COMMANDS(CMD_DECL)
 #undef CMD_DECL
 
+/* binfmt_misc's interpreter entry (sys/binfmt.c) */
+int persona_binfmt_entry(int argc, char **argv);
+
 #endif
