@@ -3,9 +3,12 @@
 # $(PERS_LIB) holds every object of personality/c and personality/asm built
 # the image's way (freestanding, PIC); the image and the unit tests both link it.
 
-$(GEN)/sysent.h $(GEN)/sysnr.h $(GEN)/sysent.inc &: $(TABLE) $(GENTBL)
+# TUNING: the overlay `persona tune` writes (personality/linux-i386.tune when
+# present; TUNING= builds the untuned table).
+TUNING ?= $(wildcard personality/linux-i386.tune)
+$(GEN)/sysent.h $(GEN)/sysnr.h $(GEN)/sysent.inc &: $(TABLE) $(GENTBL) $(TUNING)
 	@mkdir -p $(GEN)
-	$(PYTHON) $(GENTBL) $(TABLE) $(GEN)
+	$(PYTHON) $(GENTBL) $(TABLE) $(GEN) $(TUNING)
 
 # Offsets shared with NASM come from offsetof(), never typed (asm-offsets.c).
 $(GEN)/asm-offsets.inc: personality/c/asm-offsets.c personality/c/frame.h sys/msg.h $(GEN)/sysnr.h

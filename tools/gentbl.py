@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tools/gentbl.py TABLE OUTDIR — write every file derived from the i386 table.
+"""tools/gentbl.py TABLE OUTDIR [TUNING] — write every file derived from the i386 table.
 
 Reads personality/linux-i386.tbl (its header documents the columns) and writes
   OUTDIR/sysent.h    C X-macro rows:  SYSENT(nr, name, KIND, target, tnr,
@@ -7,6 +7,8 @@ Reads personality/linux-i386.tbl (its header documents the columns) and writes
   OUTDIR/sysnr.h     C names: I386_NR_<name>, the limits
   OUTDIR/sysent.inc  NASM: %define I386_NR_<name>, limits, and one
                      SYSENT_ASM nr, tnr, fast, argspec line per row
+TUNING, written by `persona tune`, overrides the table's tuning columns: one
+line per row, `name key=value...` with keys fast, route, thr.
 Fails loudly (exit 1, file:line: message) on any malformed row or unknown
 keyword; never guesses.
 """
@@ -103,6 +105,34 @@ def parse(path):
     return rows
 
 
+def tune(rows, path):
+    byname = {r["name"]: r for r in rows}
+    for ln, line in enumerate(open(path, encoding="utf-8"), 1):
+        where = f"{path}:{ln}"
+        f = line.split("#", 1)[0].split()
+        if not f:
+            continue
+        r = byname.get(f[0])
+        if r is None or f[0] == "unused":
+            die(where, f"no row named {f[0]!r}")
+        for kv in f[1:]:
+            k, _, v = kv.partition("=")
+            if k == "fast" and v in FAST:
+                if v == "asm" and r["kind"] != "PASS":
+                    die(where, "fast path asm is for PASS rows only")
+                r["fast"] = v
+            elif k == "route" and v in ROUTE:
+                r["route"] = v
+            elif k == "thr" and (v.isdigit() and int(v) >= 1 or v == "-"):
+                r["thr"] = int(v) if v.isdigit() else 0
+            else:
+                die(where, f"bad setting {kv!r}")
+        if r["route"] == "ring" and r["thr"] < 1:
+            die(where, "route ring needs a threshold >= 1")
+        if r["route"] == "direct":
+            r["thr"] = 0
+
+
 def write(path, text):
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
@@ -111,13 +141,15 @@ def write(path, text):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: gentbl.py TABLE OUTDIR")
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: gentbl.py TABLE OUTDIR [TUNING]")
     table, out = sys.argv[1], sys.argv[2]
     rows = parse(table)
+    if len(sys.argv) == 4:
+        tune(rows, sys.argv[3])
     linux = [r for r in rows if r["nr"] < PRIVATE_BASE]
     priv = [r for r in rows if r["nr"] >= PRIVATE_BASE]
-    head = HEAD.format(table)
+    head = HEAD.format(table + (" + " + sys.argv[3] if len(sys.argv) == 4 else ""))
     limits = [("I386_NR_LINUX_MAX", linux[-1]["nr"]),
               ("I386_NR_PRIVATE_BASE", PRIVATE_BASE),
               ("I386_NR_PRIVATE_COUNT", len(priv)),

@@ -140,21 +140,54 @@ long persona_run_row(const struct sysent *e, struct i386_frame *f)
 	}
 }
 
+#ifdef PERSONA_DISPATCH_SWITCH
+/* The switch variant (persona tune measures it against the pointer table):
+ * one case per row, each calling its handler directly, as recent Linux
+ * kernels dispatch to avoid indirect branches. Built with -fno-jump-tables,
+ * the switch becomes a tree of compares and direct calls. */
+#define CASE_PASS(nr_, name_)   case nr_: return pass_call(&persona_sysent[SYSENT_SLOT(nr_)], f);
+#define CASE_UNIMPL(nr_, name_) case nr_: return persona_enosys(nr_, persona_sysent[SYSENT_SLOT(nr_)].reason);
+#define CASE_XLATE(nr_, name_)  case nr_: return xl_##name_ ? xl_##name_(f) : persona_enosys(nr_, "no handler linked into this image");
+#define CASE_EMUL(nr_, name_)   CASE_XLATE(nr_, name_)
+
+static long dispatch_row(uint32_t nr, struct i386_frame *f)
+{
+	switch (nr) {
+#define SYSENT(nr_, name_, kind_, target_, tnr_, nargs_, t0, t1, t2, t3, t4, t5, fast_, route_, thr_, reason_, line_) \
+	CASE_##kind_(nr_, name_)
+#include "sysent.h"
+#undef SYSENT
+	default:
+		return persona_enosys(nr, NULL);
+	}
+}
+#define PERSONA_DISPATCH_NAME "switch"
+#else
+/* The pointer-table variant: a bounds-checked look-up, then the row. */
+static long dispatch_row(uint32_t nr, struct i386_frame *f)
+{
+	const struct sysent *e = persona_lookup(nr);
+
+	return likely(e != NULL) ? persona_run_row(e, f) : persona_enosys(nr, NULL);
+}
+#define PERSONA_DISPATCH_NAME "table"
+#endif
+
+/* Which dispatch this image was built with (persona tune, --stats). */
+const char persona_dispatch_variant[] = PERSONA_DISPATCH_NAME;
+
 int32_t persona_syscall(struct i386_frame *f)
 {
 	uint32_t nr = f->eax;
-	const struct sysent *e = persona_lookup(nr);
+	uint32_t slot = nr <= I386_NR_LINUX_MAX ? nr
+		: nr - I386_NR_PRIVATE_BASE < I386_NR_PRIVATE_COUNT ? SYSENT_SLOT(nr)
+		: ARRAY_SIZE(persona_stats.calls) - 1;
 	long r;
 
 	f->nr = nr;
 	persona_stats.way[f->way < WAY_COUNT ? f->way : WAY_DIRECT]++;
-	if (likely(e != NULL)) {
-		persona_stats.calls[e - persona_sysent]++;
-		r = persona_run_row(e, f);
-	} else {
-		persona_stats.calls[ARRAY_SIZE(persona_stats.calls) - 1]++;
-		r = persona_enosys(nr, NULL);
-	}
+	persona_stats.calls[slot]++;
+	r = dispatch_row(nr, f);
 	f->eax = (uint32_t)r;
 	if (unlikely(persona_opts.trace) && persona_trace)
 		persona_trace(f, r);
