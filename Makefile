@@ -36,7 +36,7 @@ NASMFLAGS   := -f elf64 -g -F dwarf -I$(GEN)/ -Ipersonality/asm/
 # Everything generated from the table depends on the table and the generator.
 TABLE   := personality/linux-i386.tbl
 GENTBL  := tools/gentbl.py
-GENERATED := $(GEN)/sysent.h $(GEN)/sysent.inc $(GEN)/asm-offsets.inc
+GENERATED := $(GEN)/sysent.h $(GEN)/sysnr.h $(GEN)/sysent.inc $(GEN)/fastpath.inc $(GEN)/asm-offsets.inc
 
 .PHONY: all deps check bench install clean
 all: deps

@@ -6,7 +6,7 @@
 # TUNING: the overlay `persona tune` writes (personality/linux-i386.tune when
 # present; TUNING= builds the untuned table).
 TUNING ?= $(wildcard personality/linux-i386.tune)
-$(GEN)/sysent.h $(GEN)/sysnr.h $(GEN)/sysent.inc &: $(TABLE) $(GENTBL) $(TUNING)
+$(GEN)/sysent.h $(GEN)/sysnr.h $(GEN)/sysent.inc $(GEN)/fastpath.inc &: $(TABLE) $(GENTBL) $(TUNING)
 	@mkdir -p $(GEN)
 	$(PYTHON) $(GENTBL) $(TABLE) $(GEN) $(TUNING)
 
@@ -30,7 +30,7 @@ $(OBJ)/personality/c/%.o: personality/c/%.c $(GEN)/sysent.h $(GEN)/sysnr.h $(wil
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_IMG) -c -o $@ $<
 
-$(OBJ)/personality/asm/%.o: personality/asm/%.asm $(GEN)/sysent.inc $(GEN)/asm-offsets.inc $(wildcard personality/asm/*.inc) | $(BUILD)/.deps-ok
+$(OBJ)/personality/asm/%.o: personality/asm/%.asm $(GEN)/sysent.inc $(GEN)/fastpath.inc $(GEN)/asm-offsets.inc $(wildcard personality/asm/*.inc) | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -o $@ $<
 

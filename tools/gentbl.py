@@ -7,6 +7,8 @@ Reads personality/linux-i386.tbl (its header documents the columns) and writes
   OUTDIR/sysnr.h     C names: I386_NR_<name>, the limits
   OUTDIR/sysent.inc  NASM: %define I386_NR_<name>, limits, and one
                      SYSENT_ASM nr, tnr, fast, argspec line per row
+  OUTDIR/fastpath.inc  NASM: the asm fast path's rows (FAST_BEGIN,
+                     FAST_ARG_*, FAST_END per asm row; FAST_SLOT per number)
 TUNING, written by `persona tune`, overrides the table's tuning columns: one
 line per row, `name key=value...` with keys fast, route, thr.
 Fails loudly (exit 1, file:line: message) on any malformed row or unknown
@@ -175,6 +177,26 @@ def main():
     a += [f"SYSENT_ASM {r['nr']}, {r['tnr']}, {int(r['fast'] == 'asm')}, "
           f"'{''.join(spec[x] for x in r['types']) or '-'}'" for r in rows]
     write(os.path.join(out, "sysent.inc"), "\n".join(a) + "\n")
+    fp = [f"; {head}", "; the asm fast path: one routine per row whose fast column is asm"]
+    for r in linux:
+        if r["fast"] != "asm":
+            continue
+        fp.append(f"FAST_BEGIN {r['nr']}")
+        pos, i, t = 0, 0, r["types"]
+        while i < len(t):
+            if t[i] in ("lo", "hl"):
+                lo, hi = (i, i + 1) if t[i] == "lo" else (i + 1, i)
+                fp.append(f"FAST_ARG_PAIR {pos}, {lo}, {hi}")
+                i += 2
+            else:
+                fp.append(f"FAST_ARG_{'SIGN' if t[i] in ('i', 'fd') else 'ZERO'} {pos}, {i}")
+                i += 1
+            pos += 1
+        fp.append(f"FAST_END {r['nr']}, {r['tnr']}")
+    fp.append("FAST_TABLE_BEGIN")
+    fp += [f"FAST_SLOT {r['nr']}, {int(r['fast'] == 'asm')}" for r in linux]
+    fp.append("FAST_TABLE_END")
+    write(os.path.join(out, "fastpath.inc"), "\n".join(fp) + "\n")
 
 
 if __name__ == "__main__":
@@ -187,3 +209,5 @@ if __name__ == "__main__":
 # sysnr.h:    #define I386_NR_read 3
 # sysent.inc: %define I386_NR_read 3
 #             SYSENT_ASM 3, 0, 1, 'szz'
+# fastpath.inc: FAST_BEGIN 3 / FAST_ARG_SIGN 0, 0 / FAST_ARG_ZERO 1, 1 /
+#               FAST_ARG_ZERO 2, 2 / FAST_END 3, 0 ... FAST_SLOT 3, 1

@@ -64,4 +64,15 @@ persona_submit:
 	ret
 .end:
 
+; persona_trap6 — one native call from registers, for the asm fast path
+; (personality/asm/fastpath.asm), which has its arguments in registers
+; already and would only spill them into a message to load them back.
+;  IN:  eax = native number; rdi, rsi, rdx, r10, r8, r9 = arguments
+;  OUT: rax = result or -errno. Clobbers rcx, r11 (the syscall instruction).
+global persona_trap6:function (persona_trap6.end - persona_trap6)
+persona_trap6:
+	syscall
+	ret
+.end:
+
 section .note.GNU-stack noalloc noexec nowrite progbits

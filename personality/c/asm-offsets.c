@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include "persona.h"
 #include "sysnr.h"
+#include "image.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
 #define OFFSET(sym, type, member) DEFINE(sym, offsetof(struct type, member))
@@ -43,4 +44,22 @@ void asm_offsets(void)
 	DEFINE(WAY_REFLECTED_ID, WAY_REFLECTED);
 	DEFINE(WAY_INT80_64_ID, WAY_INT80_64);
 	DEFINE(WAY_DIRECT_ID, WAY_DIRECT);
+	OFFSET(STATS_calls, persona_stats, calls);
+	OFFSET(STATS_way, persona_stats, way);
+	OFFSET(OPTS_trace, persona_opts, trace);
+	/* the gate's per-thread state and the fixed layout (image.h, layout.h);
+	 * addresses above 2 GiB print negative: NASM users mask them with U32() */
+	OFFSET(THREAD_frame, persona_thread, frame);
+	OFFSET(THREAD_kstack_top, persona_thread, kstack_top);
+	DEFINE(L_IMAGE_BASE, PERSONA_IMAGE_BASE);
+	DEFINE(L_GATE_BASE, PERSONA_GATE_BASE);
+	DEFINE(L_GATE64_SYSINFO, PERSONA_GATE64_SYSINFO);
+	DEFINE(L_GATE64_NORET, PERSONA_GATE64_NORET);
+	DEFINE(L_GATE64_PATCHED, PERSONA_GATE64_PATCHED);
+	DEFINE(L_GATE32_PATCHED, PERSONA_GATE32_PATCHED);
+	DEFINE(L_USER32_CS, PERSONA_USER32_CS);
+	DEFINE(L_USER_DS, PERSONA_USER_DS);
+	DEFINE(L_USER64_CS, PERSONA_USER64_CS);
+	DEFINE(L_TLS_SLOT_FIRST, PERSONA_TLS_SLOT_FIRST);
+	DEFINE(L_TLS_SLOTS, PERSONA_TLS_SLOTS);
 }

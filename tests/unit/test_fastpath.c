@@ -1,0 +1,114 @@
+/* tests/unit/test_fastpath.c — the asm fast path gives what the C path gives.
+ * Every row whose fast column is asm must have a case here (checked), and a
+ * row without one must fall back to C. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "personality/c/persona.h"
+#include "personality/c/sysent_types.h"
+#include "sysnr.h"
+#include "support/i386call.h"
+
+int persona_fastpath(struct i386_frame *f);
+
+static int zero_fd, pipe_fd[2];
+static char *low;
+
+static const struct fast_case {
+	int line;
+	uint32_t nr;
+	int args_from;          /* 0: fixed args; 1: (zero_fd, low, 4); 2: (pipe, low, 3) */
+	uint32_t a0;
+} cases[] = {
+	{ __LINE__, I386_NR_getppid, 0, 0 },
+	{ __LINE__, I386_NR_getpid, 0, 0 },
+	{ __LINE__, I386_NR_read, 1, 0 },
+	{ __LINE__, I386_NR_write, 2, 0 },
+	{ __LINE__, I386_NR_close, 0, (uint32_t)-1 },   /* sign-extended: -EBADF */
+	{ __LINE__, I386_NR_close, 0, 0x7fffffff },
+};
+
+static struct i386_frame frame_for(const struct fast_case *c)
+{
+	struct i386_frame f = { .eax = c->nr, .ebx = c->a0, .way = WAY_DIRECT };
+
+	if (c->args_from == 1)
+		f.ebx = (uint32_t)zero_fd, f.ecx = (uint32_t)LOW(low), f.edx = 4;
+	if (c->args_from == 2)
+		f.ebx = (uint32_t)pipe_fd[1], f.ecx = (uint32_t)LOW(low), f.edx = 3;
+	return f;
+}
+
+static void fast_path_matches_c_path(void **state)
+{
+	(void)state;
+	zero_fd = open("/dev/zero", O_RDONLY);
+	assert_true(pipe(pipe_fd) == 0);
+	low = lowmem(4096);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct fast_case *c = &cases[i];
+		const struct sysent *e = persona_lookup(c->nr);
+		struct i386_frame fast = frame_for(c), slow = frame_for(c);
+		uint64_t before = persona_stats.calls[c->nr];
+
+		if (e->fast != FAST_ASM) {
+			assert_int_equal(persona_fastpath(&fast), 0);
+			continue;
+		}
+		memcpy(low, "abc", 3);
+		if (!persona_fastpath(&fast))
+			fail_msg("case at line %d: %s has fast asm but was not handled", c->line, e->name);
+		memcpy(low, "abc", 3);
+		persona_syscall(&slow);
+		if (fast.eax != slow.eax)
+			fail_msg("case at line %d: %s fast %d, C %d", c->line, e->name, (int)fast.eax, (int)slow.eax);
+		assert_int_equal(persona_stats.calls[c->nr], before + 2);
+		/* every register field but eax is untouched by either path */
+		fast.eax = slow.eax;
+		fast.nr = slow.nr;
+		assert_memory_equal(&fast, &slow, sizeof(fast));
+	}
+	close(zero_fd), close(pipe_fd[0]), close(pipe_fd[1]);
+}
+
+static void every_asm_row_has_a_case(void **state)
+{
+	(void)state;
+	for (uint32_t s = 0; s < SYSENT_SLOTS; s++) {
+		int found = 0;
+		if (persona_sysent[s].fast != FAST_ASM)
+			continue;
+		for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+			found |= cases[i].nr == persona_sysent[s].nr;
+		if (!found)
+			fail_msg("row %s has fast asm but no case in this test", persona_sysent[s].name);
+	}
+}
+
+static void c_rows_and_trace_take_the_c_path(void **state)
+{
+	struct i386_frame f = { .eax = I386_NR_uname };
+	(void)state;
+	assert_int_equal(persona_fastpath(&f), 0);
+	f.eax = 99999;
+	assert_int_equal(persona_fastpath(&f), 0);
+	persona_opts.trace = 1;
+	f.eax = I386_NR_getppid;
+	assert_int_equal(persona_fastpath(&f), 0);
+	persona_opts.trace = 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(fast_path_matches_c_path),
+		cmocka_unit_test(every_asm_row_has_a_case),
+		cmocka_unit_test(c_rows_and_trace_take_the_c_path),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
