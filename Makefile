@@ -53,6 +53,7 @@ include personality/module.mk
 -include sys/module.mk
 -include bench/module.mk
 -include tests/module.mk
+-include tests/prog/module.mk
 
 check: all
 	@sh tests/run.sh $(BUILD)

@@ -6,7 +6,7 @@ SYS_SRCS := $(wildcard sys/*.c sys/exec/*.c sys/reflect/*.c sys/submit/*.c bench
 SYS_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(SYS_SRCS))
 SYS_LIBS ?= -lpfm -luring -lm
 
-$(OBJ)/host/%.o: %.c $(GEN)/sysent.h $(GEN)/sysnr.h $(wildcard sys/*.h sys/*/*.h bench/*.h bench/cli/*.h) | $(BUILD)/.deps-ok
+$(OBJ)/host/%.o: %.c $(GEN)/sysent.h $(GEN)/sysnr.h $(wildcard sys/*.h sys/*/*.h bench/*.h bench/cli/*.h bench/lib/*.h) | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_HOST) -fPIE -c -o $@ $<
 

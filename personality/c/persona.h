@@ -88,6 +88,7 @@ struct persona_opts {
 	uint32_t trace;      /* --trace: one strace-style line per call */
 	uint32_t stats;      /* --stats: dump at exit */
 	uint32_t no_patch;   /* --no-patch: keep every call on reflection */
+	uint32_t seccomp;    /* --seccomp: a filter kills any call reaching the ia32 layer */
 	int32_t  log_fd;     /* where plog writes; 2 by default */
 };
 extern struct persona_opts persona_opts;

@@ -1,0 +1,153 @@
+/* bench/cli/bench_cli.h — the benchmark driver's shared model: the rows of
+ * a run (runs.csv), its metadata (meta.json), the counters, the report.
+ *
+ * One row per figure: (bench, path, batch) with its statistics in TSC ticks
+ * per call, or the reason it could not be measured. The report and the
+ * charts are built from runs.csv and meta.json alone, so `persona report`
+ * can rebuild them from a published run.
+ */
+#ifndef BENCH_CLI_H
+#define BENCH_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define ROW_COUNTERS_MAX 16
+#define COUNTER_NAME_MAX 64
+
+enum row_status { ROW_OK, ROW_NA, ROW_FAIL };
+
+/* One counter of one row: a per-call value, or why there is none. */
+enum counter_state {
+	COUNTER_NONE,           /* the row did not run */
+	COUNTER_OK,             /* value and scale hold */
+	COUNTER_UNSUPPORTED,    /* the machine cannot count this event */
+	COUNTER_NOT_COUNTED,    /* opened, but never scheduled (running = 0) */
+};
+
+struct counter_value {
+	enum counter_state state;
+	double per_call;        /* scaled count / iterations */
+	double scale;           /* time_enabled / time_running (1: not multiplexed) */
+};
+
+struct run_row {
+	char bench[16];
+	char path[24];
+	unsigned batch;
+	uint64_t iterations;
+	unsigned reps;
+	double ticks_min, ticks_median, ticks_p99;
+	double ns_median;
+	double ratio_native;    /* NAN when native did not run */
+	double loop_overhead;   /* ticks per call, already subtracted */
+	enum row_status status;
+	char reason[256];
+	struct counter_value counter[ROW_COUNTERS_MAX];
+};
+
+struct run_table {
+	struct run_row *rows;
+	size_t n, cap;
+	unsigned ncounters;
+	char counter[ROW_COUNTERS_MAX][COUNTER_NAME_MAX];   /* column names */
+};
+
+/* The subcommands (also declared by the persona command's sys/persona.h). */
+int cmd_bench(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+/* runs.c */
+/* snprintf for text that may be cut short on purpose (paths, reasons). */
+int bfmt(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+struct run_row *table_add(struct run_table *t);
+void table_free(struct run_table *t);
+const struct run_row *table_find(const struct run_table *t, const char *bench,
+				 const char *path, unsigned batch);
+/* Fills ns_median from the TSC frequency and ratio_native from the native
+ * row of the same bench (batch 1), for every row. */
+void table_derive(struct run_table *t, double tsc_hz);
+const char *row_status_name(enum row_status s);
+int table_write_csv(const struct run_table *t, FILE *f);
+/* 0, or -1 with a message in err. Columns are found by name. */
+int table_read_csv(struct run_table *t, FILE *f, char *err, size_t errlen);
+/* A column name for an event string: letters, digits, '_' and '-' kept. */
+void counter_column_name(char *dst, size_t n, const char *event);
+
+/* Metadata: flat string keys and values, in order (meta.json). */
+#define META_MAX 64
+struct meta {
+	unsigned n;
+	char key[META_MAX][48];
+	char val[META_MAX][512];
+};
+void meta_set(struct meta *m, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *meta_get(const struct meta *m, const char *key);
+int meta_write_json(const struct meta *m, FILE *f);
+int meta_read_json(struct meta *m, FILE *f);
+
+/* counters.c — libpfm4 events on another process, enabled around its
+ * measured loop by the driver. */
+struct counter_set;
+/* Parses a comma-separated event list (NULL: the default). Events the
+ * machine cannot encode or open are kept, marked unsupported with a reason. */
+struct counter_set *counters_new(const char *list);
+void counters_free(struct counter_set *cs);
+unsigned counters_count(const struct counter_set *cs);
+const char *counters_event(const struct counter_set *cs, unsigned i);
+/* Why event i is unsupported, or NULL when it counts. */
+const char *counters_unsupported(const struct counter_set *cs, unsigned i);
+/* Opens every event on pid (and its future children), disabled. */
+void counters_attach(struct counter_set *cs, int pid);
+void counters_detach(struct counter_set *cs);
+void counters_enable(struct counter_set *cs);
+/* Disables and reads: values per call over `iterations`. */
+void counters_disable_read(struct counter_set *cs, uint64_t iterations,
+			   struct counter_value *out);
+#define COUNTERS_DEFAULT "cycles,instructions,branch-misses,task-clock,context-switches,page-faults"
+
+/* report.c */
+/* Writes DIR/report.md and the charts (SVG and PNG, with their gnuplot
+ * scripts) from the rows and the metadata. Returns 0 or -1. */
+int report_write(const char *dir, const struct run_table *t, const struct meta *m);
+/* The lmbench-compatible lines for the native rows ("Simple syscall: ..."). */
+void report_lmbench_lines(const struct run_table *t, FILE *f);
+/* Reads DIR/runs.csv and DIR/meta.json. */
+int report_load(const char *dir, struct run_table *t, struct meta *m);
+
+
+
+/* paths.c — every way a benchmark is run, in report order. */
+enum path_runner {
+	RUN_DIRECT,             /* the program itself, natively */
+	RUN_PERSONA,            /* under `persona run [option]` */
+	RUN_PTRACE,             /* under the PTRACE_SYSEMU emulator */
+};
+struct path_def {
+	const char *name;       /* the identifier in runs.csv */
+	const char *program;    /* lat_<bench>-<program>, or a whole name for batch paths */
+	enum path_runner runner;
+	const char *option;     /* persona run option, or the program's argument */
+	int batch;              /* a batch path: runs lat_batch or lat_uring */
+	const char *what;       /* one line for the report */
+};
+extern const struct path_def bench_paths[];
+extern const unsigned bench_npaths;
+const struct path_def *path_find(const char *name);
+
+/* The single-call benchmarks, in report order, with lmbench's names. */
+struct bench_def {
+	const char *name;
+	const char *lmbench;    /* "Simple syscall" etc. */
+	const char *what;
+};
+extern const struct bench_def bench_singles[];
+extern const unsigned bench_nsingles;
+/* The batch benchmarks measure these operations (lat_batch, lat_uring). */
+#define BATCH_OPS "null", "write"
+
+/* The private "bench" names for --only: every single one, and "batch". */
+#define BENCH_ONLY_BATCH "batch"
+#endif

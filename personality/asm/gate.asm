@@ -1,0 +1,326 @@
+; personality/asm/gate.asm — the gate: from i386 code into the personality
+; and back, plus the few other mode switches the image needs.
+;
+; i386 code reaches the fixed 64-bit entries below with one far jump to a
+; constant address (the vDSO's __kernel_vsyscall: `jmp 0x33:GATE64_SYSINFO`).
+; An entry saves the i386 registers into the current thread's struct
+; i386_frame, switches to that thread's personality stack and calls
+; persona_gate_dispatch(frame) (image.c: the table, then the exit hook). The
+; way out (persona_gate_leave) restores EVERY field of the frame, so a handler
+; that rewrites it (sigreturn, execve, signal delivery) decides where and how
+; i386 code resumes; only eax differs from what came in, as with the kernel.
+;
+; Nothing here carries an absolute relocation: 32-bit code reaches 64-bit code
+; at the fixed addresses of layout.h, and 64-bit code reaches 32-bit code
+; through far pointers filled in at run time (persona_gate_init). So this
+; object also links into position-independent test programs.
+;
+; Frame offsets come from build/gen/asm-offsets.inc (offsetof), never typed.
+
+%include "asm-offsets.inc"
+
+%define __NR_rt_sigreturn 15		; x86-64 (asm/unistd_64.h)
+%define __NR_clone 56
+%define U32(x) ((x) & 0xFFFFFFFF)	; asm-offsets.inc prints addresses signed
+%define EFLAGS_DF_AC 0x40400		; DF and AC: what C must not inherit
+
+; ---------------------------------------------------------------------------
+; GATE_ENTRY64 way, retaddr — the body of a 64-bit gate entry.
+;
+; Lands here: by a far jump from 32-bit code (cs was 0x23), ss = 0x2b.
+;   eax = i386 system-call number; ebx, ecx, edx, esi, edi, ebp = arguments
+;   esp = the i386 stack; with retaddr = 1 it holds the return address the
+;         caller's `call` pushed (call *%gs:0x10 → __kernel_vsyscall)
+; Register map: the upper halves of every register are undefined after
+;   compatibility mode, so only 32-bit values are read.
+; Saves: every i386 register, eflags (before any instruction changes it),
+;   ds/es/fs/gs/ss, way; eip = the return address and esp = esp + 4 with
+;   retaddr, else eip = 0 and esp as it came (the handler rewrites both).
+; Uses 24 bytes below the i386 esp as scratch, as the kernel's vsyscall does.
+; Leaves through persona_gate_leave; never returns here.
+; ---------------------------------------------------------------------------
+%macro GATE_ENTRY64 2
+	mov	esp, esp		; rsp = the i386 esp, zero-extended
+	pushfq				; [rsp+16] = i386 eflags, untouched yet
+	push	rcx			; [rsp+8]  = i386 ecx (scratch)
+	push	rbx			; [rsp]    = i386 ebx (scratch)
+	; The thread: the LDT slot of %gs names it; before the program has set
+	; up its TLS (%gs not one of our LDT selectors) it is the main thread.
+	mov	ecx, gs
+	lea	rbx, [rel persona_thread_by_slot]
+	test	ecx, 4			; TI: an LDT selector?
+	jz	%%main
+	shr	ecx, 3
+	cmp	ecx, L_TLS_SLOT_FIRST + L_TLS_SLOTS
+	jae	%%main
+	mov	rbx, [rbx + rcx * 8]
+	test	rbx, rbx
+	jnz	%%thread
+%%main:
+	lea	rbx, [rel persona_main_thread]
+%%thread:
+	add	rbx, THREAD_frame	; rbx = struct i386_frame *
+	mov	[rbx + FRAME_eax], eax	; eax: the number, later the result
+	mov	[rbx + FRAME_nr], eax
+	mov	[rbx + FRAME_edx], edx
+	mov	[rbx + FRAME_esi], esi
+	mov	[rbx + FRAME_edi], edi
+	mov	[rbx + FRAME_ebp], ebp
+	pop	rax
+	mov	[rbx + FRAME_ebx], eax
+	pop	rax
+	mov	[rbx + FRAME_ecx], eax
+	pop	rax
+	mov	[rbx + FRAME_eflags], eax
+%if %2
+	mov	eax, [rsp]		; the caller's return address
+	mov	[rbx + FRAME_eip], eax
+	lea	eax, [rsp + 4]		; esp once that address is popped
+%else
+	mov	dword [rbx + FRAME_eip], 0
+	mov	eax, esp
+%endif
+	mov	[rbx + FRAME_esp], eax
+	mov	dword [rbx + FRAME_way], %1
+	mov	word [rbx + FRAME_cs], L_USER32_CS
+	mov	[rbx + FRAME_ss], ss
+	mov	[rbx + FRAME_ds], ds
+	mov	[rbx + FRAME_es], es
+	mov	[rbx + FRAME_fs], fs
+	mov	[rbx + FRAME_gs], gs
+	mov	rsp, [rbx - THREAD_frame + THREAD_kstack_top]
+	mov	[rbx + FRAME_host_rsp], rsp
+	cld				; the SysV ABI: DF clear in C
+	mov	rdi, rbx
+	call	persona_gate_dispatch	; rbx is callee-saved: still the frame
+	jmp	persona_gate_leave.from_rbx
+%endmacro
+
+extern persona_gate_dispatch
+extern persona_main_thread
+extern persona_thread_by_slot
+
+; ===========================================================================
+; The fixed entries: placed at PERSONA_GATE_BASE by the image's linker
+; script; each padded to its slot (a body too long fails to assemble).
+; ===========================================================================
+section .gate.fixed progbits alloc exec nowrite align=4096
+
+bits 64
+; GATE64_SYSINFO: __kernel_vsyscall's far jump lands here (way SYSINFO).
+global persona_gate64_sysinfo:function (persona_gate64_sysinfo.end - persona_gate64_sysinfo)
+persona_gate64_sysinfo:
+	GATE_ENTRY64 WAY_SYSINFO_ID, 1
+.end:
+	times (L_GATE64_NORET - L_GATE_BASE) - ($ - $$) int3
+
+; GATE64_NORET: entered with no return address on the i386 stack (the
+; vDSO's sigreturn trampolines); the handler sets eip and esp.
+global persona_gate64_noret:function (persona_gate64_noret.end - persona_gate64_noret)
+persona_gate64_noret:
+	GATE_ENTRY64 WAY_SYSINFO_ID, 0
+.end:
+	times (L_GATE64_PATCHED - L_GATE_BASE) - ($ - $$) int3
+
+; GATE64_PATCHED: as SYSINFO, counted as a rewritten int $0x80 site.
+global persona_gate64_patched:function (persona_gate64_patched.end - persona_gate64_patched)
+persona_gate64_patched:
+	GATE_ENTRY64 WAY_PATCHED_ID, 1
+.end:
+	times (L_GATE32_PATCHED - L_GATE_BASE) - ($ - $$) int3
+
+bits 32
+; GATE32_PATCHED — 32-bit code; a rewritten int $0x80 site calls it.
+;  IN:  eax = number, ebx..ebp = arguments, return address on the stack
+;  OUT: eax = result; every other register, eflags and the segment
+;       registers as they were; returns to the caller
+global persona_gate32_patched:function (persona_gate32_patched.end - persona_gate32_patched)
+persona_gate32_patched:
+	jmp	L_USER64_CS:U32(L_GATE64_PATCHED)
+.end:
+
+; gate_return32 — the last step out, in 32-bit code: eflags and eip lie on
+; the i386 stack (persona_gate_leave put them there).
+align 16
+gate_return32:
+	popfd
+	ret
+.end:
+
+; persona_start32_tail — the first i386 instruction's doorstep: ds/es are
+; valid, every general register is zero but esp; jump to the entry whose
+; address lies at [esp - 4].
+align 16
+start32_tail:
+	jmp	[esp - 4]
+.end:
+
+; ===========================================================================
+; The way out, and the run-time helpers (ordinary text).
+; ===========================================================================
+section .text
+bits 64
+
+; persona_gate_leave — resume i386 code as the frame says.
+;  IN:  rdi = struct i386_frame *f (any memory; the frame is read, not kept)
+;  OUT: never returns. eax, ebx, ecx, edx, esi, edi, ebp, esp, eip, eflags
+;       and ds/es/fs/gs come from the frame (segment registers are loaded
+;       only when they differ from the current ones: a load costs cycles).
+;  Writes eflags and eip into the 8 bytes below f->esp for the 32-bit tail.
+global persona_gate_leave:function (persona_gate_leave.end - persona_gate_leave)
+persona_gate_leave:
+	mov	rbx, rdi
+.from_rbx:				; the gate entries jump here with rbx = frame
+%macro LOAD_SEG_IF_CHANGED 2		; %1 = segment register, %2 = frame field
+	mov	eax, %1
+	cmp	ax, [rbx + %2]
+	je	%%same
+	mov	%1, word [rbx + %2]
+%%same:
+%endmacro
+	LOAD_SEG_IF_CHANGED ds, FRAME_ds
+	LOAD_SEG_IF_CHANGED es, FRAME_es
+	LOAD_SEG_IF_CHANGED fs, FRAME_fs
+	LOAD_SEG_IF_CHANGED gs, FRAME_gs
+	mov	ecx, [rbx + FRAME_esp]
+	sub	ecx, 8			; rcx = i386 esp - 8, zero-extended
+	mov	eax, [rbx + FRAME_eflags]
+	mov	[rcx], eax		; popped by popfd
+	mov	eax, [rbx + FRAME_eip]
+	mov	[rcx + 4], eax		; popped by ret
+	mov	rsp, rcx
+	mov	eax, [rbx + FRAME_eax]
+	mov	edx, [rbx + FRAME_edx]
+	mov	esi, [rbx + FRAME_esi]
+	mov	edi, [rbx + FRAME_edi]
+	mov	ebp, [rbx + FRAME_ebp]
+	mov	ecx, [rbx + FRAME_ecx]
+	mov	ebx, [rbx + FRAME_ebx]
+	jmp	far dword [rel gate_return32_ptr]	; m16:32 → gate_return32, cs 0x23
+.end:
+
+; persona_gate_init — fill in the far pointers to 32-bit code (their
+; addresses are known only once linked; no absolute relocations here).
+;  IN: nothing  OUT: nothing  Clobbers: rax
+global persona_gate_init:function (persona_gate_init.end - persona_gate_init)
+persona_gate_init:
+	lea	rax, [rel gate_return32]
+	mov	[rel gate_return32_ptr], eax
+	mov	word [rel gate_return32_ptr + 4], L_USER32_CS
+	lea	rax, [rel start32_tail]
+	mov	[rel start32_ptr], eax
+	mov	word [rel start32_ptr + 4], L_USER32_CS
+	ret
+.end:
+
+; persona_start32 — enter the i386 program (the ELF i386 process start).
+;  IN:  edi = entry, esi = esp (argc on top, 16-byte aligned)
+;  OUT: never returns. cs = 0x23, ds = es = ss = 0x2b, fs = gs = 0,
+;       every general register 0 but esp (edx = 0: no fini for atexit),
+;       eflags with DF clear.
+global persona_start32:function (persona_start32.end - persona_start32)
+persona_start32:
+	call	persona_gate_init
+	mov	eax, L_USER_DS
+	mov	ds, eax
+	mov	es, eax
+	mov	ss, eax
+	xor	eax, eax
+	mov	fs, eax
+	mov	gs, eax
+	mov	esi, esi
+	mov	rsp, rsi
+	push	2			; eflags: only the always-one bit
+	popfq
+	mov	[rsp - 4], edi		; the entry, read by start32_tail
+	xor	ebx, ebx
+	xor	ecx, ecx
+	xor	edx, edx
+	xor	esi, esi
+	xor	edi, edi
+	xor	ebp, ebp
+	jmp	far dword [rel start32_ptr]
+.end:
+
+; persona_start64 — enter an x86-64 program (the ELF x86-64 process start).
+;  IN:  rdi = entry, rsi = rsp (argc on top)
+;  OUT: never returns; every general register 0 but rsp (rdx = 0: no fini).
+global persona_start64:function (persona_start64.end - persona_start64)
+persona_start64:
+	call	persona_gate_init
+	mov	rsp, rsi
+	push	rdi
+	push	2
+	popfq
+	xor	eax, eax
+	xor	ebx, ebx
+	xor	ecx, ecx
+	xor	edx, edx
+	xor	esi, esi
+	xor	edi, edi
+	xor	ebp, ebp
+	xor	r8d, r8d
+	xor	r9d, r9d
+	xor	r10d, r10d
+	xor	r11d, r11d
+	xor	r12d, r12d
+	xor	r13d, r13d
+	xor	r14d, r14d
+	xor	r15d, r15d
+	ret				; pops the entry; rsp = argc again
+.end:
+
+; persona_clone_vfork — a child that shares memory with this process and
+; starts on its own personality stack (vfork, posix_spawn's CLONE_VM |
+; CLONE_VFORK). A trap outside the submit stub because the child never
+; returns through its caller's frames: they belong to the suspended parent.
+;  IN:  rdi = clone flags, rsi = the child's 64-bit stack (16-byte aligned),
+;       rdx = parent_tid, rcx = child_tid, r8 = tls (native clone order)
+;  OUT: parent: rax = child pid or -errno (once the child has exec'd or
+;       exited). child: calls persona_vfork_child() on its stack, which
+;       never returns.
+extern persona_vfork_child
+global persona_clone_vfork:function (persona_clone_vfork.end - persona_clone_vfork)
+persona_clone_vfork:
+	mov	r10, rcx
+	mov	eax, __NR_clone
+	syscall				; clobbers rcx, r11
+	test	rax, rax
+	jnz	.parent
+	xor	ebp, ebp		; the child: a fresh stack, no caller
+	call	persona_vfork_child
+	ud2
+.parent:
+	ret
+.end:
+
+; persona_sigreturn_restorer — sa_restorer of the image's own (64-bit)
+; signal handlers: returns from the handler through rt_sigreturn. A trap
+; outside the submit stub because it never returns to its caller.
+global persona_sigreturn_restorer:function (persona_sigreturn_restorer.end - persona_sigreturn_restorer)
+persona_sigreturn_restorer:
+	mov	eax, __NR_rt_sigreturn
+	syscall
+	ud2
+.end:
+
+; persona_load_fs / persona_load_gs — load a selector (the TLS fix-up: the
+; kernel's 64-bit sigreturn leaves fs and gs as the handler left them).
+;  IN: edi = selector  OUT: nothing
+global persona_load_fs:function (persona_load_fs.end - persona_load_fs)
+persona_load_fs:
+	mov	fs, edi
+	ret
+.end:
+global persona_load_gs:function (persona_load_gs.end - persona_load_gs)
+persona_load_gs:
+	mov	gs, edi
+	ret
+.end:
+
+section .bss
+align 8
+gate_return32_ptr:	resb 8		; m16:32 → gate_return32
+start32_ptr:		resb 8		; m16:32 → start32_tail
+
+section .note.GNU-stack noalloc noexec nowrite progbits

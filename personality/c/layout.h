@@ -1,0 +1,63 @@
+/* personality/c/layout.h — where the personality and the i386 program live.
+ *
+ * The single source of these addresses: C includes this file, the NASM stubs
+ * get them through build/gen/asm-offsets.inc, the image's and the vDSO's
+ * linker scripts are run through the C preprocessor with it. Plain #defines
+ * of integer constants only (the linker scripts read them too).
+ *
+ * i386 address space, top down:
+ *
+ *   PERSONA_IMAGE_BASE .. PERSONA_IMAGE_LIMIT   the personality image
+ *       + 0x0000  image header (struct persona_image_header)
+ *       + 0x1000  the i386 vDSO (AT_SYSINFO_EHDR), one or two pages
+ *       + 0x3000  the fixed gate entries the vDSO jumps to
+ *       then      the image's code, data and bss (stacks for its C code)
+ *   PERSONA_STACK_TOP                            top of the i386 stack
+ *   PERSONA_STACK_TOP - PERSONA_STACK_SIZE      its lowest address
+ *   ... a guard gap, then the mmap area grows down (the interpreter first)
+ *   ... the program, its break above it
+ */
+#ifndef PERSONA_LAYOUT_H
+#define PERSONA_LAYOUT_H
+
+#define PERSONA_IMAGE_BASE      0xFF000000
+#define PERSONA_IMAGE_LIMIT     0xFFFFF000
+#define PERSONA_VDSO_BASE       0xFF001000
+#define PERSONA_VDSO_MAX        0x2000
+#define PERSONA_GATE_BASE       0xFF003000
+/* The fixed gate entries (the image's .gate.fixed section, placed at
+ * PERSONA_GATE_BASE; gate.asm pads each to its slot). 32-bit code reaches
+ * the 64-bit ones with a far jump to a constant address, so the vDSO and
+ * patched sites need no relocation.
+ *   GATE64_SYSINFO  64-bit: __kernel_vsyscall's target; a return address
+ *                   is on the i386 stack
+ *   GATE64_NORET    64-bit: no return address (sigreturn trampolines)
+ *   GATE64_PATCHED  64-bit: as SYSINFO, counted as a rewritten site
+ *   GATE32_PATCHED  32-bit: `call` target for rewritten int $0x80 sites */
+#define PERSONA_GATE64_SYSINFO  0xFF003000
+#define PERSONA_GATE64_NORET    0xFF003100
+#define PERSONA_GATE64_PATCHED  0xFF003200
+#define PERSONA_GATE32_PATCHED  0xFF003300
+
+#define PERSONA_STACK_TOP       0xFF000000
+#define PERSONA_STACK_SIZE      0x00800000
+#define PERSONA_MMAP_GAP        0x00100000
+/* where a position-independent i386 program is loaded (no randomization) */
+#define PERSONA_PIE_BASE        0x56555000
+
+/* segment selectors of the x86-64 kernel's GDT */
+#define PERSONA_USER32_CS       0x23
+#define PERSONA_USER_DS         0x2b
+#define PERSONA_USER64_CS       0x33
+
+/* LDT slots that stand in for set_thread_area's GDT TLS entries. They start
+ * above the GDT's size (16 entries), so glibc's GDT-style selector
+ * (entry << 3 | 3) always faults and is fixed up once to the LDT one. */
+#define PERSONA_TLS_SLOT_FIRST  16
+#define PERSONA_TLS_SLOTS       64
+
+/* the personality's own stacks (image bss) */
+#define PERSONA_KSTACK_SIZE     0x40000
+#define PERSONA_ALTSTACK_SIZE   0x10000
+
+#endif

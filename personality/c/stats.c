@@ -1,0 +1,38 @@
+/* personality/c/stats.c — persona run --stats: what the program called and
+ * how its calls came in, printed at exit to the log. */
+#include "persona.h"
+#include "reflect.h"
+#include "sysent_types.h"
+
+static const char *const way_names[WAY_COUNT] = {
+	[WAY_SYSINFO] = "sysinfo",
+	[WAY_PATCHED] = "patched",
+	[WAY_REFLECTED] = "reflected",
+	[WAY_INT80_64] = "int80-64",
+	[WAY_DIRECT] = "direct",
+};
+
+void persona_stats_dump(void)
+{
+	uint64_t total = 0, unknown = persona_stats.calls[ARRAY_SIZE(persona_stats.calls) - 1];
+
+	if (!persona_opts.stats)
+		return;
+	plog("stats: calls by i386 number:");
+	for (uint32_t slot = 0; slot < SYSENT_SLOTS; slot++) {
+		uint64_t n = persona_stats.calls[slot];
+		if (!n)
+			continue;
+		total += n;
+		plog("stats:   %4u %s %llu", persona_sysent[slot].nr, persona_sysent[slot].name,
+		     (unsigned long long)n);
+	}
+	if (unknown)
+		plog("stats:   numbers beyond the table      %llu", (unsigned long long)unknown);
+	plog("stats: total %llu", (unsigned long long)(total + unknown));
+	for (int w = 0; w < WAY_COUNT; w++)
+		plog("stats: way %s %llu", way_names[w], (unsigned long long)persona_stats.way[w]);
+	plog("stats: int $0x80 sites reflected %llu, patched %llu, left on reflection %llu",
+	     (unsigned long long)persona_stats.sites_reflected, (unsigned long long)persona_stats.sites_patched,
+	     (unsigned long long)(persona_stats.sites_reflected - persona_stats.sites_patched));
+}

@@ -1,0 +1,510 @@
+/* personality/c/xl_file.c — file calls whose i386 form differs: open
+ * without O_LARGEFILE, 32-bit lseek, _llseek, i386 iovec arrays, fcntl
+ * locks, ioctl, sendfile's 32-bit offset, umount.
+ *
+ * O_LARGEFILE: the x86-64 kernel sets it on every file it opens, so a file
+ * description opened here always carries it (fcntl F_GETFL shows it). What
+ * the flag decides on i386 is kept: open/openat/open_by_handle_at without
+ * it refuse a regular file over 2 GiB with EOVERFLOW, as generic_file_open
+ * does, and, for O_TRUNC, before the file is truncated.
+ */
+#include "persona.h"
+#include "i386_types.h"
+
+#include <asm-generic/fcntl.h>
+
+#define SEEK_SET_ 0
+#define S_IFMT_  0170000
+#define S_IFREG_ 0100000
+
+/* ---- open ---------------------------------------------------------------- */
+
+static long open_checked(long dfd, uint32_t path, int32_t flags, long fd)
+{
+	(void)dfd;
+	(void)path;
+	if (fd >= 0 && !(flags & (O_LARGEFILE | O_PATH)) && i386_fd_too_big((int)fd)) {
+		nsys1(__NR_close, fd);
+		return -EOVERFLOW;
+	}
+	return fd;
+}
+
+/* O_TRUNC without O_LARGEFILE: the i386 kernel refuses a big file before it
+ * truncates it, so look before the native open truncates. */
+static long trunc_would_overflow(long dfd, uint32_t path, int32_t flags)
+{
+	struct native_stat s;
+
+	if ((flags & (O_TRUNC | O_LARGEFILE | O_PATH)) != O_TRUNC ||
+	    (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return 0;
+	if (nsys4(__NR_newfstatat, dfd, path, &s, (flags & O_NOFOLLOW) ? 0x100 /* AT_SYMLINK_NOFOLLOW */ : 0) < 0)
+		return 0;
+	return (s.st_mode & S_IFMT_) == S_IFREG_ && (uint64_t)s.st_size > I386_MAX_NON_LFS;
+}
+
+static long do_open(long dfd, uint32_t path, int32_t flags, uint32_t mode)
+{
+	if (trunc_would_overflow(dfd, path, flags))
+		return -EOVERFLOW;
+	return open_checked(dfd, path, flags, nsys4(__NR_openat, dfd, path, flags, mode));
+}
+
+XL(open)   { return do_open(-100 /* AT_FDCWD */, ARG0(f), (int32_t)ARG1(f), ARG2(f)); }
+XL(openat) { return do_open(wide_s32(ARG0(f)), ARG1(f), (int32_t)ARG2(f), ARG3(f)); }
+
+XL(open_by_handle_at)
+{
+	int32_t flags = (int32_t)ARG2(f);
+	long fd = nsys3(__NR_open_by_handle_at, wide_s32(ARG0(f)), ARG1(f), flags);
+
+	return open_checked(0, 0, flags, fd);
+}
+
+/* ---- seeking --------------------------------------------------------------- */
+
+/* A 32-bit off_t result: past 2 GiB the i386 kernel says EOVERFLOW (the
+ * position has moved, as there). */
+XL(lseek)
+{
+	long r = nsys3(__NR_lseek, wide_s32(ARG0(f)), wide_s32(ARG1(f)), ARG2(f));
+
+	return r > (long)I386_MAX_NON_LFS ? -EOVERFLOW : r;
+}
+
+/* _llseek(fd, offset_high, offset_low, loff_t *result, whence) */
+XL(_llseek)
+{
+	long r = nsys3(__NR_lseek, wide_s32(ARG0(f)), wide_pair(ARG2(f), ARG1(f)), ARG4(f));
+
+	if (r < 0)
+		return r;
+	return copy_to_user(ARG3(f), &r, sizeof(int64_t));
+}
+
+/* ---- iovec arrays ------------------------------------------------------------ */
+
+long get_i386_iovec(struct iov_buf *b, uint32_t uiov, uint32_t n)
+{
+	b->iov = b->local;
+	b->mapped = 0;
+	if (n > I386_UIO_MAXIOV)
+		return -EINVAL;
+	if (n > IOV_LOCAL) {
+		uint64_t len = (uint64_t)n * sizeof(struct native_iovec);
+		long p = nsys6(__NR_mmap, 0, len, 3 /* PROT_READ|PROT_WRITE */,
+			       0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
+		if (sysmsg_failed(p))
+			return p;
+		b->iov = (struct native_iovec *)p;
+		b->mapped = len;
+	}
+	/* one element at a time: the first bad one decides the error, as in
+	 * copy_compat_iovec_from_user */
+	for (uint32_t i = 0; i < n; i++) {
+		struct i386_iovec v;
+
+		if (copy_from_user(&v, uiov + i * (uint32_t)sizeof(v), sizeof(v))) {
+			put_iov_buf(b);
+			return -EFAULT;
+		}
+		if (v.iov_len & 0x80000000u) {          /* negative as compat_ssize_t */
+			put_iov_buf(b);
+			return -EINVAL;
+		}
+		b->iov[i].iov_base = v.iov_base;
+		b->iov[i].iov_len = v.iov_len;
+	}
+	return 0;
+}
+
+void put_iov_buf(struct iov_buf *b)
+{
+	if (b->mapped)
+		nsys2(__NR_munmap, b->iov, b->mapped);
+	b->mapped = 0;
+	b->iov = b->local;
+}
+
+/* A bad iovec: the kernel looks at the fd (and, for positioned I/O, the
+ * position and seekability) first. The native call with a count over
+ * UIO_MAXIOV answers exactly those checks and then -EINVAL. */
+static long iov_error(long err, long nr, long fd, long pos)
+{
+	long probe = nsys6(nr, fd, 0, I386_UIO_MAXIOV + 1, pos, 0, 0);
+
+	return probe == -EINVAL ? err : probe;
+}
+
+static long do_iov(long nr, long fd, uint32_t uiov, uint32_t n, long pos, long flags, int positioned)
+{
+	struct iov_buf b;
+	long r = get_i386_iovec(&b, uiov, n);
+
+	if (r < 0)
+		return iov_error(r, nr, fd, pos);
+	if (positioned)
+		r = nsys6(nr, fd, (long)b.iov, n, pos, 0, flags);
+	else
+		r = nsys3(nr, fd, b.iov, n);
+	put_iov_buf(&b);
+	return r;
+}
+
+XL(readv)  { return do_iov(__NR_readv, wide_s32(ARG0(f)), ARG1(f), ARG2(f), 0, 0, 0); }
+XL(writev) { return do_iov(__NR_writev, wide_s32(ARG0(f)), ARG1(f), ARG2(f), 0, 0, 0); }
+XL(preadv)
+{
+	long pos = (long)wide_pair(ARG3(f), ARG4(f));
+
+	if (pos < 0)
+		return -EINVAL;
+	return do_iov(__NR_preadv, wide_s32(ARG0(f)), ARG1(f), ARG2(f), pos, 0, 1);
+}
+XL(pwritev)
+{
+	long pos = (long)wide_pair(ARG3(f), ARG4(f));
+
+	if (pos < 0)
+		return -EINVAL;
+	return do_iov(__NR_pwritev, wide_s32(ARG0(f)), ARG1(f), ARG2(f), pos, 0, 1);
+}
+/* the 2 forms take -1 as "the current position" */
+XL(preadv2)
+{
+	return do_iov(__NR_preadv2, wide_s32(ARG0(f)), ARG1(f), ARG2(f),
+		      (long)wide_pair(ARG3(f), ARG4(f)), wide_s32(ARG5(f)), 1);
+}
+XL(pwritev2)
+{
+	return do_iov(__NR_pwritev2, wide_s32(ARG0(f)), ARG1(f), ARG2(f),
+		      (long)wide_pair(ARG3(f), ARG4(f)), wide_s32(ARG5(f)), 1);
+}
+
+XL(vmsplice)
+{
+	struct iov_buf b;
+	long r = get_i386_iovec(&b, ARG1(f), ARG2(f));
+
+	if (r < 0)
+		return r;
+	r = nsys4(__NR_vmsplice, wide_s32(ARG0(f)), b.iov, ARG2(f), ARG3(f));
+	put_iov_buf(&b);
+	return r;
+}
+
+static long do_process_vm(long nr, struct i386_frame *f)
+{
+	struct iov_buf l, rm;
+	long r = get_i386_iovec(&l, ARG1(f), ARG2(f));
+
+	if (r < 0)
+		return r;
+	r = get_i386_iovec(&rm, ARG3(f), ARG4(f));
+	if (r < 0) {
+		put_iov_buf(&l);
+		return r;
+	}
+	r = nsys6(nr, wide_s32(ARG0(f)), (long)l.iov, ARG2(f), (long)rm.iov, ARG4(f), ARG5(f));
+	put_iov_buf(&rm);
+	put_iov_buf(&l);
+	return r;
+}
+
+XL(process_vm_readv)  { return do_process_vm(__NR_process_vm_readv, f); }
+XL(process_vm_writev) { return do_process_vm(__NR_process_vm_writev, f); }
+
+XL(process_madvise)
+{
+	struct iov_buf b;
+	long r = get_i386_iovec(&b, ARG1(f), ARG2(f));
+
+	if (r < 0)
+		return r;
+	r = nsys5(__NR_process_madvise, wide_s32(ARG0(f)), b.iov, ARG2(f), wide_s32(ARG3(f)), ARG4(f));
+	put_iov_buf(&b);
+	return r;
+}
+
+/* ---- fcntl: record locks (fs/fcntl.c do_compat_fcntl64) ------------------ */
+
+#define F_GETLK_      5
+#define F_SETLK_      6
+#define F_SETLKW_     7
+#define F_GETLK64_    12
+#define F_SETLK64_    13
+#define F_SETLKW64_   14
+#define F_OFD_GETLK_  36
+#define F_OFD_SETLK_  37
+#define F_OFD_SETLKW_ 38
+
+static long lock_cmd_native(uint32_t cmd)
+{
+	switch (cmd) {
+	case F_GETLK64_:  return F_GETLK_;
+	case F_SETLK64_:  return F_SETLK_;
+	case F_SETLKW64_: return F_SETLKW_;
+	default:          return cmd;
+	}
+}
+
+/* A fault reading the i386 struct: the native call with a NULL struct gives
+ * the kernel's earlier answers (EBADF, O_PATH) or -EFAULT. */
+static long lock_fault(long fd, uint32_t cmd)
+{
+	return nsys3(__NR_fcntl, fd, lock_cmd_native(cmd), 0);
+}
+
+static long do_fcntl64(long fd, uint32_t cmd, uint32_t arg)
+{
+	struct native_flock n;
+	long r;
+
+	switch (cmd) {
+	case F_GETLK_:
+	case F_SETLK_:
+	case F_SETLKW_: {
+		struct i386_flock t;
+
+		if (copy_from_user(&t, arg, sizeof(t)))
+			return lock_fault(fd, cmd);
+		memset(&n, 0, sizeof(n));
+		n.l_type = t.l_type;
+		n.l_whence = t.l_whence;
+		n.l_start = t.l_start;
+		n.l_len = t.l_len;
+		n.l_pid = t.l_pid;
+		r = nsys3(__NR_fcntl, fd, cmd, &n);
+		if (r < 0 || cmd != F_GETLK_)
+			return r;
+		/* fixup_compat_flock */
+		if (n.l_start > (int64_t)I386_MAX_NON_LFS)
+			return -EOVERFLOW;
+		if (n.l_len > (int64_t)I386_MAX_NON_LFS)
+			n.l_len = I386_MAX_NON_LFS;
+		memset(&t, 0, sizeof(t));
+		t.l_type = n.l_type;
+		t.l_whence = n.l_whence;
+		t.l_start = (int32_t)n.l_start;
+		t.l_len = (int32_t)n.l_len;
+		t.l_pid = n.l_pid;
+		return copy_to_user(arg, &t, sizeof(t));
+	}
+	case F_GETLK64_:
+	case F_SETLK64_:
+	case F_SETLKW64_:
+	case F_OFD_GETLK_:
+	case F_OFD_SETLK_:
+	case F_OFD_SETLKW_: {
+		struct i386_flock64 t;
+
+		if (copy_from_user(&t, arg, sizeof(t)))
+			return lock_fault(fd, cmd);
+		memset(&n, 0, sizeof(n));
+		n.l_type = t.l_type;
+		n.l_whence = t.l_whence;
+		n.l_start = t.l_start;
+		n.l_len = t.l_len;
+		n.l_pid = t.l_pid;
+		r = nsys3(__NR_fcntl, fd, lock_cmd_native(cmd), &n);
+		if (r < 0 || (cmd != F_GETLK64_ && cmd != F_OFD_GETLK_))
+			return r;
+		memset(&t, 0, sizeof(t));
+		t.l_type = n.l_type;
+		t.l_whence = n.l_whence;
+		t.l_start = n.l_start;
+		t.l_len = n.l_len;
+		t.l_pid = n.l_pid;
+		return copy_to_user(arg, &t, sizeof(t));
+	}
+	default:
+		/* every other command takes an int, or a pointer to a layout
+		 * both ABIs share (f_owner_ex, u64 hints) */
+		return nsys3(__NR_fcntl, fd, cmd, arg);
+	}
+}
+
+XL(fcntl64) { return do_fcntl64(wide_s32(ARG0(f)), ARG1(f), ARG2(f)); }
+
+/* The old fcntl has no 64-bit lock commands. */
+XL(fcntl)
+{
+	switch (ARG1(f)) {
+	case F_GETLK64_: case F_SETLK64_: case F_SETLKW64_:
+	case F_OFD_GETLK_: case F_OFD_SETLK_: case F_OFD_SETLKW_:
+		return -EINVAL;
+	}
+	return do_fcntl64(wide_s32(ARG0(f)), ARG1(f), ARG2(f));
+}
+
+/* ---- ioctl --------------------------------------------------------------------
+ * A request passes when its argument means the same on both ABIs: an
+ * integer, or a pointer to a struct without longs or pointers. A few differ
+ * only in the size coded into their number (the kernel reads an int either
+ * way) and are renumbered; struct ifreq requests use its first 32 bytes,
+ * which are the i386 struct. Anything else is refused with -ENOTTY (what
+ * the kernel's compat layer answers for a request it cannot convert) and
+ * one log line per request number. */
+
+enum ioctl_how { IO_PASS, IO_RENUMBER, IO_IFREQ };
+
+static const struct ioctl_rule {
+	uint32_t cmd;
+	uint8_t  how;
+	uint32_t native;
+} ioctl_rules[] = {
+	/* terminals: struct termios/termios2/winsize, ints, pid_t */
+	{ 0x5401, IO_PASS, 0 },  /* TCGETS */
+	{ 0x5402, IO_PASS, 0 },  /* TCSETS */
+	{ 0x5403, IO_PASS, 0 },  /* TCSETSW */
+	{ 0x5404, IO_PASS, 0 },  /* TCSETSF */
+	{ 0x5409, IO_PASS, 0 },  /* TCSBRK */
+	{ 0x540A, IO_PASS, 0 },  /* TCXONC */
+	{ 0x540B, IO_PASS, 0 },  /* TCFLSH */
+	{ 0x540C, IO_PASS, 0 },  /* TIOCEXCL */
+	{ 0x540D, IO_PASS, 0 },  /* TIOCNXCL */
+	{ 0x540E, IO_PASS, 0 },  /* TIOCSCTTY */
+	{ 0x540F, IO_PASS, 0 },  /* TIOCGPGRP */
+	{ 0x5410, IO_PASS, 0 },  /* TIOCSPGRP */
+	{ 0x5411, IO_PASS, 0 },  /* TIOCOUTQ */
+	{ 0x5412, IO_PASS, 0 },  /* TIOCSTI */
+	{ 0x5413, IO_PASS, 0 },  /* TIOCGWINSZ */
+	{ 0x5414, IO_PASS, 0 },  /* TIOCSWINSZ */
+	{ 0x5415, IO_PASS, 0 },  /* TIOCMGET */
+	{ 0x5416, IO_PASS, 0 },  /* TIOCMBIS */
+	{ 0x5417, IO_PASS, 0 },  /* TIOCMBIC */
+	{ 0x5418, IO_PASS, 0 },  /* TIOCMSET */
+	{ 0x541B, IO_PASS, 0 },  /* FIONREAD */
+	{ 0x5420, IO_PASS, 0 },  /* TIOCPKT */
+	{ 0x5421, IO_PASS, 0 },  /* FIONBIO */
+	{ 0x5422, IO_PASS, 0 },  /* TIOCNOTTY */
+	{ 0x5423, IO_PASS, 0 },  /* TIOCSETD */
+	{ 0x5424, IO_PASS, 0 },  /* TIOCGETD */
+	{ 0x5425, IO_PASS, 0 },  /* TCSBRKP */
+	{ 0x5429, IO_PASS, 0 },  /* TIOCGSID */
+	{ 0x542A, IO_PASS, 0 },  /* TCGETS2 */
+	{ 0x542B, IO_PASS, 0 },  /* TCSETS2 */
+	{ 0x542C, IO_PASS, 0 },  /* TCSETSW2 */
+	{ 0x542D, IO_PASS, 0 },  /* TCSETSF2 */
+	{ 0x5441, IO_PASS, 0 },  /* TIOCGPTPEER */
+	{ 0x5450, IO_PASS, 0 },  /* FIONCLEX */
+	{ 0x5451, IO_PASS, 0 },  /* FIOCLEX */
+	{ 0x5452, IO_PASS, 0 },  /* FIOASYNC */
+	{ 0x5460, IO_PASS, 0 },  /* FIOQSIZE: loff_t */
+	{ 0x80045430, IO_PASS, 0 },  /* TIOCGPTN: unsigned int */
+	{ 0x40045431, IO_PASS, 0 },  /* TIOCSPTLCK: int */
+	{ 0x80045432, IO_PASS, 0 },  /* TIOCGDEV: unsigned int */
+	{ 0x80045440, IO_PASS, 0 },  /* TIOCGPKT */
+	{ 0x80045438, IO_PASS, 0 },  /* TIOCGEXCL */
+	/* files */
+	{ 0x00000002, IO_PASS, 0 },  /* FIGETBSZ: int */
+	{ 0x80046601, IO_RENUMBER, 0x80086601 },  /* FS_IOC32_GETFLAGS → FS_IOC_GETFLAGS (an int) */
+	{ 0x40046602, IO_RENUMBER, 0x40086602 },  /* FS_IOC32_SETFLAGS */
+	{ 0x80047601, IO_RENUMBER, 0x80087601 },  /* FS_IOC32_GETVERSION */
+	{ 0x40047602, IO_RENUMBER, 0x40087602 },  /* FS_IOC32_SETVERSION */
+	{ 0x00001268, IO_PASS, 0 },  /* BLKSSZGET: int */
+	{ 0x80041272, IO_RENUMBER, 0x80081272 },  /* BLKGETSIZE64: the kernel writes a u64 */
+	/* sockets: ints, and struct ifreq requests */
+	{ 0x8905, IO_PASS, 0 },   /* SIOCATMARK */
+	{ 0x8910, IO_IFREQ, 0 },  /* SIOCGIFNAME */
+	{ 0x8913, IO_IFREQ, 0 },  /* SIOCGIFFLAGS */
+	{ 0x8914, IO_IFREQ, 0 },  /* SIOCSIFFLAGS */
+	{ 0x8915, IO_IFREQ, 0 },  /* SIOCGIFADDR */
+	{ 0x8917, IO_IFREQ, 0 },  /* SIOCGIFDSTADDR */
+	{ 0x8919, IO_IFREQ, 0 },  /* SIOCGIFBRDADDR */
+	{ 0x891b, IO_IFREQ, 0 },  /* SIOCGIFNETMASK */
+	{ 0x891d, IO_IFREQ, 0 },  /* SIOCGIFMETRIC */
+	{ 0x8921, IO_IFREQ, 0 },  /* SIOCGIFMTU */
+	{ 0x8927, IO_IFREQ, 0 },  /* SIOCGIFHWADDR */
+	{ 0x8933, IO_IFREQ, 0 },  /* SIOCGIFINDEX */
+	{ 0x8942, IO_IFREQ, 0 },  /* SIOCGIFTXQLEN */
+};
+
+#define IFREQ_I386   32
+#define IFREQ_NATIVE 40
+
+static uint32_t refused[16];    /* requests already logged */
+
+static long ioctl_refuse(uint32_t cmd)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(refused); i++) {
+		if (refused[i] == cmd)
+			return -ENOTTY;
+		if (!refused[i]) {
+			refused[i] = cmd;
+			break;
+		}
+	}
+	plog("ioctl request %#x: its i386 argument layout is not known here; -ENOTTY", cmd);
+	return -ENOTTY;
+}
+
+XL(ioctl)
+{
+	long fd = wide_s32(ARG0(f));
+	uint32_t cmd = ARG1(f), arg = ARG2(f);
+
+	for (unsigned i = 0; i < ARRAY_SIZE(ioctl_rules); i++) {
+		const struct ioctl_rule *r = &ioctl_rules[i];
+
+		if (r->cmd != cmd)
+			continue;
+		switch (r->how) {
+		case IO_PASS:
+			return nsys3(__NR_ioctl, fd, cmd, arg);
+		case IO_RENUMBER:
+			return nsys3(__NR_ioctl, fd, r->native, arg);
+		default: {
+			char ifr[IFREQ_NATIVE];
+			long res;
+
+			memset(ifr, 0, sizeof(ifr));
+			if (copy_from_user(ifr, arg, IFREQ_I386))
+				return nsys3(__NR_ioctl, fd, cmd, 0);   /* EBADF/ENOTTY first, else EFAULT */
+			res = nsys3(__NR_ioctl, fd, cmd, ifr);
+			if (res < 0)
+				return res;
+			return copy_to_user(arg, ifr, IFREQ_I386) ? -EFAULT : res;
+		}
+		}
+	}
+	return ioctl_refuse(cmd);
+}
+
+/* ---- sendfile with a 32-bit off_t (compat_sys_sendfile) -------------------- */
+
+XL(sendfile)
+{
+	long out = wide_s32(ARG0(f)), in = wide_s32(ARG1(f));
+	uint32_t uoff = ARG2(f), count = ARG3(f);
+	int32_t off32;
+	int64_t pos;
+	long r;
+
+	if (!uoff)
+		return nsys4(__NR_sendfile, out, in, 0, count);
+	if (copy_from_user(&off32, uoff, sizeof(off32)))
+		return -EFAULT;
+	pos = off32;
+	/* the limit is MAX_NON_LFS: a copy reaching past it is cut there, one
+	 * starting at it fails with EOVERFLOW (after the fd checks) */
+	if (pos >= 0 && pos + (int64_t)count > (int64_t)I386_MAX_NON_LFS) {
+		if (pos >= (int64_t)I386_MAX_NON_LFS) {
+			r = nsys4(__NR_sendfile, out, in, &pos, 0);
+			r = r < 0 ? r : -EOVERFLOW;
+		} else {
+			r = nsys4(__NR_sendfile, out, in, &pos, (int64_t)I386_MAX_NON_LFS - pos);
+		}
+	} else {
+		r = nsys4(__NR_sendfile, out, in, &pos, count);
+	}
+	off32 = (int32_t)pos;
+	if (copy_to_user(uoff, &off32, sizeof(off32)))
+		return -EFAULT;
+	return r;
+}
+
+/* ---- umount(name) is umount2(name, 0) ---------------------------------------- */
+
+XL(umount) { return nsys2(__NR_umount2, ARG0(f), 0); }

@@ -1,0 +1,706 @@
+/* personality/c/xl_proclife.c — process life: fork, clone, exec, exit, and
+ * the i386 TLS calls.
+ *
+ * fork/clone: a new process is a copy of this one, personality included,
+ * so a plain native fork is right; only the child's reflection must be
+ * re-armed (the kernel does not carry Syscall User Dispatch across fork).
+ * vfork and clone(CLONE_VM | CLONE_VFORK) (posix_spawn): the child shares
+ * memory with its suspended parent, so it must not touch the parent's
+ * personality stack, frame or signal stack: it starts on a stack of its own
+ * (persona_clone_vfork), with its own sigaltstack, and while it runs the
+ * gate uses that stack; the parent restores its own state when it resumes.
+ * Threads (CLONE_THREAD, or CLONE_VM without CLONE_VFORK) are refused with
+ * -ENOSYS until the thread layer exists.
+ *
+ * execve: the kernel must never load an i386 program (it may have no ia32
+ * layer at all), so an i386 target is run as `persona run ... PROGRAM`: the
+ * persona binary is exec'd and maps the image registered at that moment. An
+ * x86-64 target is exec'd natively; a script whose interpreter is i386 goes
+ * through persona too, any other script to the kernel.
+ *
+ * set_thread_area: x86-64 has no GDT TLS entries for 64-bit processes; a
+ * slot of the process's LDT stands in (see fault.c for the selector fix-up).
+ */
+#include <linux/sched.h>
+#include <linux/elf-em.h>
+#include "persona.h"
+#include "image.h"
+#include "sysnr.h"
+#include "ksig.h"
+
+#define AT_FDCWD_       (-100)
+#define AT_EMPTY_PATH_  0x1000
+#define AT_SYMLINK_NOFOLLOW_ 0x100
+#define O_RDONLY_       0
+#define O_NOFOLLOW_     0400000
+#define O_CLOEXEC_      02000000
+#define F_DUPFD_CLOEXEC_ 1030
+#define X_OK_           1
+#define PROT_RW         3
+#define MAP_PRIVATE_ANON_NORESERVE 0x4022
+#define PATH_MAX_       4096
+#define MAX_ARG_STRLEN_ (32 * 4096)
+/* where the vfork wait pipe's ends go: out of the way of the program's fds */
+#define PRIVATE_FD_MIN  900
+
+extern void persona_reflect_child(void) __attribute__((weak));
+/* the ucontext of a reflected call in progress (reflect.c), or NULL */
+extern void *persona_reflect_uc __attribute__((weak));
+
+/* ---- exit ------------------------------------------------------------- */
+
+static void dump_stats_once(void)
+{
+	static int dumped;
+
+	if (persona_stats_dump && !dumped) {
+		dumped = 1;
+		persona_stats_dump();
+	}
+}
+
+XL(exit)
+{
+	/* the only thread: its exit ends the process */
+	dump_stats_once();
+	return nsys1(__NR_exit, wide_s32(ARG0(f)));
+}
+
+XL(exit_group)
+{
+	dump_stats_once();
+	return nsys1(__NR_exit_group, wide_s32(ARG0(f)));
+}
+
+/* ---- fork, vfork, clone ----------------------------------------------- */
+
+static void child_after_fork(void)
+{
+	persona_main_thread.tid = (int32_t)nsys0(__NR_gettid);
+	if (persona_reflect_child)
+		persona_reflect_child();
+}
+
+/* A pipe whose write end the child holds (close-on-exec) until it execs or
+ * exits: the parent's read returns then. */
+static long vfork_pipe(int fds[2])
+{
+	int raw[2];
+	long r = nsys2(__NR_pipe2, raw, O_CLOEXEC_);
+
+	if (r < 0)
+		return r;
+	for (int i = 0; i < 2; i++) {
+		long hi = nsys3(__NR_fcntl, raw[i], F_DUPFD_CLOEXEC_, PRIVATE_FD_MIN);
+		if (hi >= 0) {
+			nsys1(__NR_close, raw[i]);
+			fds[i] = (int)hi;
+		} else {
+			fds[i] = raw[i];
+		}
+	}
+	return 0;
+}
+
+static void vfork_wait(int rd)
+{
+	char c;
+	long r;
+
+	do
+		r = nsys3(__NR_read, rd, &c, 1);
+	while (r == -EINTR);
+	nsys1(__NR_close, rd);
+}
+
+/* Writes an i386 struct user_desc into the LDT (see set_thread_area). */
+static long tls_install(uint32_t udesc, int allocate);
+
+/* A new process that does not share memory with this one: the common part
+ * of fork, vfork and clone. newsp, if not 0, is the child's i386 stack;
+ * tls, if CLONE_SETTLS, an i386 struct user_desc for the child's TLS. */
+static long fork_like(struct i386_frame *f, uint64_t flags, uint32_t newsp,
+		      uint32_t ptid, uint32_t tls, uint32_t ctid)
+{
+	int wait_exec = (flags & CLONE_VFORK) != 0;
+	int fds[2] = { -1, -1 };
+	long r;
+
+	if (wait_exec && vfork_pipe(fds) < 0)
+		wait_exec = 0;      /* no pipe: the parent just does not wait */
+	/* CLONE_SETTLS means an fs base natively: the child installs the i386
+	 * descriptor itself */
+	r = nsys5(__NR_clone, flags & ~(uint64_t)(CLONE_VM | CLONE_VFORK | CLONE_SETTLS),
+		  0, wide_u32(ptid), wide_u32(ctid), 0);
+	if (r == 0) {
+		child_after_fork();
+		if (wait_exec)
+			nsys1(__NR_close, fds[0]);
+		if (newsp)
+			f->esp = newsp;
+		if ((flags & CLONE_SETTLS) && tls_install(tls, 0) < 0)
+			nsys1(__NR_exit_group, 127);
+		return 0;
+	}
+	if (wait_exec) {
+		nsys1(__NR_close, fds[1]);
+		if (r > 0)
+			vfork_wait(fds[0]);
+		else
+			nsys1(__NR_close, fds[0]);
+	}
+	return r;
+}
+
+XL(fork)
+{
+	return fork_like(f, KSIGCHLD, 0, 0, 0, 0);
+}
+
+/* ---- vfork: a child sharing memory ------------------------------------ */
+
+long persona_clone_vfork(uint64_t flags, void *stack, uint32_t *ptid, uint32_t *ctid, uint64_t tls);
+void persona_vfork_child(void) __attribute__((noreturn));
+void persona_gate_leave(struct i386_frame *f) __attribute__((noreturn));
+
+/* Only one vfork child runs at a time: its parent is suspended. */
+static uint8_t vfork_kstack[PERSONA_KSTACK_SIZE] __attribute__((aligned(64)));
+static uint8_t vfork_altstack[PERSONA_ALTSTACK_SIZE] __attribute__((aligned(64)));
+static struct i386_frame vfork_child_frame;
+static uint64_t vfork_child_mask;
+/* set while a vfork child runs (it sees it too: the memory is shared) */
+static int vfork_active;
+
+/* The child, on vfork_kstack: a signal stack of its own (the parent may
+ * be suspended inside a handler on the shared one), then i386 code. */
+void persona_vfork_child(void)
+{
+	struct {
+		uint64_t ss_sp;
+		int32_t  ss_flags, pad;
+		uint64_t ss_size;
+	} ss = { .ss_sp = (uint64_t)(uintptr_t)vfork_altstack, .ss_size = sizeof(vfork_altstack) };
+
+	nsys2(__NR_sigaltstack, &ss, 0);
+	/* the mask i386 code runs with (not a signal handler's, if the call
+	 * was reflected: the child skips the handler's sigreturn) */
+	nsys4(__NR_rt_sigprocmask, KSIG_SETMASK, &vfork_child_mask, 0, KSIGSET_SIZE);
+	child_after_fork();
+	persona_gate_leave(&vfork_child_frame);
+}
+
+static long vfork_shared(struct i386_frame *f, uint64_t flags, uint32_t newsp,
+			 uint32_t ptid, uint32_t ctid)
+{
+	struct i386_frame saved = *f;
+	uint64_t saved_top = persona_main_thread.kstack_top;
+	uint8_t *top = vfork_kstack + sizeof(vfork_kstack);
+	long r;
+
+	if (vfork_active) {
+		/* a vfork child's own vfork: the stack is taken; a copy will do */
+		return fork_like(f, flags & ~(uint64_t)CLONE_VM, newsp, ptid, 0, ctid);
+	}
+	vfork_child_frame = *f;
+	vfork_child_frame.eax = 0;
+	if (&persona_reflect_uc && persona_reflect_uc)
+		vfork_child_mask = ((struct kucontext *)persona_reflect_uc)->uc_sigmask;
+	else
+		nsys4(__NR_rt_sigprocmask, KSIG_BLOCK, 0, &vfork_child_mask, KSIGSET_SIZE);
+	if (newsp)
+		vfork_child_frame.esp = newsp;
+	/* the child's gate entries run on its stack, not on this one */
+	persona_main_thread.kstack_top = (uint64_t)(uintptr_t)top;
+	vfork_active = 1;
+	r = persona_clone_vfork(flags, top - 256, (uint32_t *)(uintptr_t)ptid,
+				(uint32_t *)(uintptr_t)ctid, 0);
+	/* the child has exec'd or exited: this process's state is its own again */
+	vfork_active = 0;
+	persona_main_thread.kstack_top = saved_top;
+	*f = saved;
+	return r;
+}
+
+XL(vfork)
+{
+	return vfork_shared(f, CLONE_VM | CLONE_VFORK | KSIGCHLD, 0, 0, 0);
+}
+
+static long clone_common(struct i386_frame *f, uint64_t flags, uint32_t newsp,
+			 uint32_t ptid, uint32_t tls, uint32_t ctid)
+{
+	if (flags & CLONE_THREAD) {
+		plog("clone: threads (CLONE_THREAD) are not supported yet: -ENOSYS");
+		return -ENOSYS;
+	}
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) {
+		plog("clone: CLONE_VM without CLONE_VFORK needs a thread's personality state: -ENOSYS");
+		return -ENOSYS;
+	}
+	if ((flags & CLONE_VM) && (flags & CLONE_SETTLS)) {
+		/* the LDT is per address space: a new TLS there is a thread's */
+		plog("clone: CLONE_VM with CLONE_SETTLS needs a thread's personality state: -ENOSYS");
+		return -ENOSYS;
+	}
+	if (flags & CLONE_VM)
+		return vfork_shared(f, flags, newsp, ptid, ctid);
+	return fork_like(f, flags, newsp, ptid, tls, ctid);
+}
+
+/* i386 order: flags, newsp, parent_tid, tls, child_tid */
+XL(clone)
+{
+	return clone_common(f, ARG0(f), ARG1(f), ARG2(f), ARG3(f), ARG4(f));
+}
+
+XL(clone3)
+{
+	struct clone_args ca;
+	uint32_t size = ARG1(f);
+
+	if (size < CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	if (size > sizeof(ca))
+		size = sizeof(ca);
+	memset(&ca, 0, sizeof(ca));
+	if (copy_from_user(&ca, ARG0(f), size) < 0)
+		return -EFAULT;
+	if (ca.flags & (CLONE_THREAD | CLONE_VM)) {
+		/* glibc falls back to clone, which handles CLONE_VFORK */
+		return -ENOSYS;
+	}
+	if (ca.flags & CLONE_SETTLS) {
+		plog("clone3: CLONE_SETTLS without CLONE_VM is not supported: -ENOSYS");
+		return -ENOSYS;
+	}
+	uint32_t newsp = ca.stack ? (uint32_t)(ca.stack + ca.stack_size) : 0;
+	ca.stack = 0;
+	ca.stack_size = 0;
+	long r = nsys2(__NR_clone3, &ca, size);
+	if (r == 0) {
+		child_after_fork();
+		if (newsp)
+			f->esp = newsp;
+	}
+	return r;
+}
+
+/* ---- execve ----------------------------------------------------------- */
+
+/* The native argv/envp being built: strings and pointers in a scratch
+ * mapping (the arguments may be megabytes; the image has no heap). */
+struct argbuf {
+	char     *str, *str_end;
+	uint64_t *vec;
+	uint32_t  n, cap;
+	char     *base;
+	size_t    size;
+};
+
+#define ARGBUF_STR  (6u << 20)
+#define ARGBUF_VEC  (2u << 20)
+
+static long argbuf_init(struct argbuf *ab)
+{
+	long p = nsys6(__NR_mmap, 0, ARGBUF_STR + ARGBUF_VEC, PROT_RW, MAP_PRIVATE_ANON_NORESERVE, -1, 0);
+
+	if (p < 0 && p > -4096)
+		return p;
+	ab->base = (char *)p;
+	ab->size = ARGBUF_STR + ARGBUF_VEC;
+	ab->str = ab->base;
+	ab->str_end = ab->base + ARGBUF_STR;
+	ab->vec = (uint64_t *)(ab->base + ARGBUF_STR);
+	ab->cap = ARGBUF_VEC / sizeof(uint64_t);
+	ab->n = 0;
+	return 0;
+}
+
+static void argbuf_free(struct argbuf *ab)
+{
+	nsys2(__NR_munmap, ab->base, ab->size);
+}
+
+static long argbuf_ptr(struct argbuf *ab, const char *s)
+{
+	if (ab->n >= ab->cap)
+		return -E2BIG;
+	ab->vec[ab->n++] = (uint64_t)(uintptr_t)s;
+	return 0;
+}
+
+static long argbuf_str(struct argbuf *ab, const char *s)
+{
+	size_t len = strlen(s) + 1;
+
+	if (len > (size_t)(ab->str_end - ab->str))
+		return -E2BIG;
+	memcpy(ab->str, s, len);
+	ab->str += len;
+	return argbuf_ptr(ab, ab->str - len);
+}
+
+/* Appends the i386 string array at uvec (NULL-terminated 32-bit pointers),
+ * from element skip on. Returns the number of elements in the array. */
+static long argbuf_user(struct argbuf *ab, uint32_t uvec, uint32_t skip)
+{
+	uint32_t i, p;
+	long r;
+
+	if (!uvec)
+		return 0;
+	for (i = 0;; i++) {
+		if (copy_from_user(&p, uvec + 4 * i, 4) < 0)
+			return -EFAULT;
+		if (!p)
+			return i;
+		if (i < skip)
+			continue;
+		size_t room = (size_t)(ab->str_end - ab->str);
+		r = strncpy_from_user(ab->str, p, room < MAX_ARG_STRLEN_ ? room : MAX_ARG_STRLEN_);
+		if (r == -ENAMETOOLONG)
+			return -E2BIG;
+		if (r < 0)
+			return r;
+		long e = argbuf_ptr(ab, ab->str);
+		if (e < 0)
+			return e;
+		ab->str += r + 1;
+	}
+}
+
+static int is_i386_elf(const uint8_t *h, long n)
+{
+	return n >= 20 && h[0] == 0x7f && h[1] == 'E' && h[2] == 'L' && h[3] == 'F' &&
+	       h[4] == 1 && (h[18] | h[19] << 8) == EM_386;
+}
+
+/* Reads the first bytes of the file execve names. */
+static long read_head(int dirfd, const char *path, uint32_t flags, uint8_t *buf, size_t n)
+{
+	long fd, r;
+
+	if (!path[0] && (flags & AT_EMPTY_PATH_))
+		return nsys4(__NR_pread64, dirfd, buf, n, 0);
+	fd = nsys4(__NR_openat, dirfd, path,
+		   O_RDONLY_ | O_CLOEXEC_ | ((flags & AT_SYMLINK_NOFOLLOW_) ? O_NOFOLLOW_ : 0), 0);
+	if (fd < 0)
+		return fd;
+	r = nsys4(__NR_pread64, fd, buf, n, 0);
+	nsys1(__NR_close, fd);
+	return r;
+}
+
+/* A path the new persona process can open on its own: relative to dirfd
+ * becomes absolute through /proc/self/fd. */
+static long path_for_persona(int dirfd, const char *path, uint32_t flags, char *out, size_t n)
+{
+	char link[64];
+	long len;
+
+	if (path[0] == '/' || (dirfd == AT_FDCWD_ && path[0])) {
+		if (strlen(path) + 1 > n)
+			return -ENAMETOOLONG;
+		memcpy(out, path, strlen(path) + 1);
+		return 0;
+	}
+	psnprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+	len = nsys3(__NR_readlink, link, out, n - 1);
+	if (len < 0)
+		return len;
+	out[len] = 0;
+	if (!path[0] && (flags & AT_EMPTY_PATH_))
+		return 0;
+	if ((size_t)len + 1 + strlen(path) + 1 > n)
+		return -ENAMETOOLONG;
+	out[len] = '/';
+	memcpy(out + len + 1, path, strlen(path) + 1);
+	return 0;
+}
+
+/* persona run's options for the new process: this process's own. */
+static long push_persona_run(struct argbuf *ab)
+{
+	long r = argbuf_str(ab, persona_process.persona_exe);
+
+	if (!r) r = argbuf_str(ab, "run");
+	if (!r && persona_opts.trace) r = argbuf_str(ab, "--trace");
+	if (!r && persona_opts.stats) r = argbuf_str(ab, "--stats");
+	if (!r && persona_opts.no_patch == 1) r = argbuf_str(ab, "--no-patch");
+	if (!r && persona_opts.no_patch == 2) r = argbuf_str(ab, "--patch=page0");
+	if (!r && persona_opts.seccomp) r = argbuf_str(ab, "--seccomp");
+	if (!r && persona_process.log_path[0]) {
+		r = argbuf_str(ab, "--log");
+		if (!r) r = argbuf_str(ab, persona_process.log_path);
+	}
+	return r;
+}
+
+/* The #! line: interpreter and optional argument, split in place. Returns
+ * 0 if buf holds one. */
+static int parse_shebang(char *buf, long n, char **interp, char **arg)
+{
+	long i = 2;
+
+	if (n < 3 || buf[0] != '#' || buf[1] != '!')
+		return -1;
+	buf[n < 255 ? n : 255] = 0;
+	for (long j = 2; buf[j]; j++)
+		if (buf[j] == '\n') {
+			buf[j] = 0;
+			break;
+		}
+	while (buf[i] == ' ' || buf[i] == '\t')
+		i++;
+	if (!buf[i])
+		return -1;
+	*interp = buf + i;
+	while (buf[i] && buf[i] != ' ' && buf[i] != '\t')
+		i++;
+	*arg = 0;
+	if (buf[i]) {
+		buf[i++] = 0;
+		while (buf[i] == ' ' || buf[i] == '\t')
+			i++;
+		if (buf[i]) {
+			/* the kernel keeps the rest as one argument, trailing blanks cut */
+			long e = (long)strlen(buf + i);
+			while (e > 0 && (buf[i + e - 1] == ' ' || buf[i + e - 1] == '\t'))
+				buf[i + --e] = 0;
+			*arg = buf + i;
+		}
+	}
+	return 0;
+}
+
+static long do_execve(int dirfd, uint32_t upath, uint32_t uargv, uint32_t uenvp, uint32_t flags)
+{
+	static char path[PATH_MAX_], target[PATH_MAX_], argv0[PATH_MAX_];
+	static char head[256];
+	struct argbuf ab;
+	char *interp = 0, *iarg = 0;
+	long r, n, envi;
+	int via_persona = 0;
+
+	r = strncpy_from_user(path, upath, sizeof(path));
+	if (r < 0)
+		return r;
+	/* the program's own file, not the persona binary the kernel would name */
+	if (!memcmp(path, "/proc/self/exe", sizeof("/proc/self/exe")) && persona_process.exe_path[0])
+		memcpy(path, persona_process.exe_path, strlen(persona_process.exe_path) + 1);
+
+	n = read_head(dirfd, path, flags, (uint8_t *)head, sizeof(head) - 1);
+	if (n > 0 && is_i386_elf((uint8_t *)head, n)) {
+		via_persona = 1;
+	} else if (n > 0 && !parse_shebang(head, n, &interp, &iarg)) {
+		static uint8_t ihead[64];
+		long in = read_head(AT_FDCWD_, interp, 0, ihead, sizeof(ihead));
+		via_persona = in > 0 && is_i386_elf(ihead, in);
+	}
+	if (via_persona) {
+		/* what the kernel would check before loading anything */
+		r = nsys4(__NR_faccessat2, dirfd, path, X_OK_, flags & (AT_EMPTY_PATH_ | AT_SYMLINK_NOFOLLOW_));
+		if (r < 0)
+			return r;
+		r = path_for_persona(dirfd, path, flags, target, sizeof(target));
+		if (r < 0)
+			return r;
+	}
+
+	r = argbuf_init(&ab);
+	if (r < 0)
+		return r;
+	if (via_persona) {
+		uint32_t p0 = 0;
+		r = push_persona_run(&ab);
+		if (!r && interp) {
+			/* argv: interpreter (as written), its argument, the script */
+			if (!r) r = argbuf_str(&ab, "--argv0");
+			if (!r) r = argbuf_str(&ab, interp);
+			if (!r) r = argbuf_str(&ab, "--");
+			if (!r) r = argbuf_str(&ab, interp);
+			if (!r && iarg) r = argbuf_str(&ab, iarg);
+			if (!r) r = argbuf_str(&ab, target);
+		} else if (!r) {
+			if (uargv && copy_from_user(&p0, uargv, 4) < 0)
+				r = -EFAULT;
+			if (!r && p0) {
+				r = strncpy_from_user(argv0, p0, sizeof(argv0));
+				if (r >= 0) r = argbuf_str(&ab, "--argv0");
+				if (!r) r = argbuf_str(&ab, argv0);
+			}
+			if (!r) r = argbuf_str(&ab, "--");
+			if (!r) r = argbuf_str(&ab, target);
+		}
+		if (!r) {
+			r = argbuf_user(&ab, uargv, 1);
+			r = r < 0 ? r : 0;
+		}
+	} else {
+		r = argbuf_user(&ab, uargv, 0);
+		r = r < 0 ? r : 0;
+	}
+	if (!r) r = argbuf_ptr(&ab, 0);
+	envi = ab.n;
+	if (!r) {
+		r = argbuf_user(&ab, uenvp, 0);
+		r = r < 0 ? r : 0;
+	}
+	if (!r) r = argbuf_ptr(&ab, 0);
+	if (!r) {
+		if (via_persona)
+			r = nsys3(__NR_execve, persona_process.persona_exe, ab.vec, ab.vec + envi);
+		else
+			r = nsys5(__NR_execveat, dirfd, path, ab.vec, ab.vec + envi, flags);
+	}
+	argbuf_free(&ab);
+	return r;
+}
+
+XL(execve)
+{
+	return do_execve(AT_FDCWD_, ARG0(f), ARG1(f), ARG2(f), 0);
+}
+
+XL(execveat)
+{
+	return do_execve((int32_t)ARG0(f), ARG1(f), ARG2(f), ARG3(f), ARG4(f));
+}
+
+/* ---- TLS: set_thread_area, get_thread_area, modify_ldt ----------------- */
+
+/* struct user_desc as i386 passes it; flags holds the bit fields
+ * (seg_32bit, contents:2, read_exec_only, limit_in_pages, seg_not_present,
+ * useable; x86-64's lm bit must read 0 for a 32-bit caller). */
+struct i386_user_desc {
+	uint32_t entry_number;
+	uint32_t base_addr;
+	uint32_t limit;
+	uint32_t flags;
+};
+#define UD_LM           0x80u
+#define UD_EMPTY_BITS   0x7fu
+#define UD_EMPTY_VALUE  0x28u   /* read_exec_only | seg_not_present */
+
+static struct i386_user_desc tls_desc[PERSONA_TLS_SLOTS];
+static uint8_t tls_used[PERSONA_TLS_SLOTS];
+
+long persona_tls_slot_valid(uint32_t slot)
+{
+	return slot >= PERSONA_TLS_SLOT_FIRST && slot < PERSONA_TLS_SLOT_FIRST + PERSONA_TLS_SLOTS &&
+	       tls_used[slot - PERSONA_TLS_SLOT_FIRST];
+}
+
+static int desc_is_empty(const struct i386_user_desc *d)
+{
+	return (!d->base_addr && !d->limit && !(d->flags & UD_EMPTY_BITS)) ||
+	       (!d->base_addr && !d->limit && (d->flags & UD_EMPTY_BITS) == UD_EMPTY_VALUE);
+}
+
+/* Writes the descriptor at udesc into its LDT slot; with allocate, an
+ * entry_number of -1 picks a free slot and is written back. */
+static long tls_install(uint32_t udesc, int allocate)
+{
+	struct i386_user_desc d;
+	uint32_t slot;
+	long r;
+
+	if (copy_from_user(&d, udesc, sizeof(d)) < 0)
+		return -EFAULT;
+	if (d.entry_number == (uint32_t)-1 && allocate) {
+		for (slot = 0; slot < PERSONA_TLS_SLOTS && tls_used[slot]; slot++)
+			;
+		if (slot == PERSONA_TLS_SLOTS)
+			return -ESRCH;
+		slot += PERSONA_TLS_SLOT_FIRST;
+	} else {
+		slot = d.entry_number;
+		if (slot < PERSONA_TLS_SLOT_FIRST || slot >= PERSONA_TLS_SLOT_FIRST + PERSONA_TLS_SLOTS)
+			return -EINVAL;
+	}
+	d.flags &= ~UD_LM;
+	struct i386_user_desc ld = d;
+	ld.entry_number = slot;
+	r = nsys3(__NR_modify_ldt, 0x11, &ld, sizeof(ld));
+	if (r < 0)
+		return r;
+	uint32_t i = slot - PERSONA_TLS_SLOT_FIRST;
+	tls_desc[i] = ld;
+	tls_used[i] = !desc_is_empty(&ld);
+	persona_thread_by_slot[slot] = tls_used[i] ? &persona_main_thread : 0;
+	persona_main_thread.tls_slot = tls_used[i] ? slot : 0;
+	if (d.entry_number == (uint32_t)-1 && copy_to_user(udesc, &slot, sizeof(slot)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+XL(set_thread_area)
+{
+	return tls_install(ARG0(f), 1);
+}
+
+XL(get_thread_area)
+{
+	uint32_t slot;
+
+	if (copy_from_user(&slot, ARG0(f), sizeof(slot)) < 0)
+		return -EFAULT;
+	if (slot < PERSONA_TLS_SLOT_FIRST || slot >= PERSONA_TLS_SLOT_FIRST + PERSONA_TLS_SLOTS)
+		return -EINVAL;
+	struct i386_user_desc d = tls_desc[slot - PERSONA_TLS_SLOT_FIRST];
+	if (!tls_used[slot - PERSONA_TLS_SLOT_FIRST]) {
+		memset(&d, 0, sizeof(d));
+		d.flags = UD_EMPTY_VALUE;
+	}
+	d.entry_number = slot;
+	return copy_to_user(ARG0(f), &d, sizeof(d)) < 0 ? -EFAULT : 0;
+}
+
+XL(modify_ldt)
+{
+	uint32_t func = ARG0(f);
+
+	if (func == 1 || func == 0x11) {
+		struct i386_user_desc d;
+		if (ARG2(f) != sizeof(d))
+			return -EINVAL;
+		if (copy_from_user(&d, ARG1(f), sizeof(d)) < 0)
+			return -EFAULT;
+		d.flags &= ~UD_LM;      /* not a bit a 32-bit caller has */
+		return nsys3(__NR_modify_ldt, func, &d, sizeof(d));
+	}
+	/* reads: the same layout natively; the buffer is i386 memory */
+	return nsys3(__NR_modify_ldt, func, wide_u32(ARG1(f)), wide_u32(ARG2(f)));
+}
+
+/* ---- arch_prctl, iopl, ioperm ----------------------------------------- */
+
+#define ARCH_GET_CPUID_             0x1011
+#define ARCH_SET_CPUID_             0x1012
+#define ARCH_GET_XCOMP_SUPP_        0x1021
+#define ARCH_REQ_XCOMP_GUEST_PERM_  0x1025
+
+/* What a 32-bit caller may ask of arch_prctl (the kernel's compat entry):
+ * the CPUID and XSAVE-permission options; fs/gs bases are 64-bit only
+ * (-EINVAL, as for a 32-bit process), and mapping a vDSO is not offered. */
+XL(arch_prctl)
+{
+	uint32_t option = ARG0(f);
+
+	if (option == ARCH_GET_CPUID_ || option == ARCH_SET_CPUID_ ||
+	    (option >= ARCH_GET_XCOMP_SUPP_ && option <= ARCH_REQ_XCOMP_GUEST_PERM_))
+		return nsys2(__NR_arch_prctl, option, wide_u32(ARG1(f)));
+	return -EINVAL;
+}
+
+/* I/O privilege and port permissions are per thread and apply to
+ * compatibility-mode code as well: the native calls do it. */
+XL(iopl)
+{
+	return nsys1(__NR_iopl, wide_u32(ARG0(f)));
+}
+
+XL(ioperm)
+{
+	return nsys3(__NR_ioperm, wide_u32(ARG0(f)), wide_u32(ARG1(f)), wide_s32(ARG2(f)));
+}

@@ -1,0 +1,326 @@
+/* sys/exec/run.c — `persona run`: a userland exec.
+ *
+ *   persona run [--trace] [--stats] [--no-patch] [--seccomp] [--log FILE]
+ *               [--argv0 NAME] [--] PROGRAM [ARGS...]
+ *
+ * Maps the personality image registered for the program's ELF class and
+ * machine at PERSONA_IMAGE_BASE, then the program and its interpreter, builds
+ * the initial stack, lets the image initialise itself and enters the program
+ * through it. An i386 program, its stack, break and mmap area lie below the
+ * image; persona itself (a static-pie) stays above 4 GiB.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "sys/persona.h"
+#include "sys/exec/loader.h"
+#include "personality/c/image.h"
+
+#define PAGE 4096ull
+#define PAGE_UP(x) (((x) + PAGE - 1) & ~(PAGE - 1))
+/* persona's own fds go up here, out of the program's way */
+#define PRIVATE_FD_MIN 900
+
+static const char *prog_name = "persona run";
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: persona run [--trace] [--stats] [--no-patch] [--patch=page0] [--seccomp] [--log FILE]\n"
+			"                   [--argv0 NAME] [--] PROGRAM [ARGS...]\n");
+	return 2;
+}
+
+/* PATH search as a shell does it, for a name without a slash. */
+static int find_program(const char *name, char *out, size_t n)
+{
+	if (strchr(name, '/')) {
+		snprintf(out, n, "%s", name);
+		return 0;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		const char *end = strchr(path, ':');
+		size_t len = end ? (size_t)(end - path) : strlen(path);
+		snprintf(out, n, "%.*s%s%s", (int)len, path, len ? "/" : "", name);
+		if (access(out, X_OK) == 0)
+			return 0;
+		path += len + (end ? 1 : 0);
+	}
+	return -1;
+}
+
+/* Maps the image file at its fixed address and returns its header. */
+static const struct persona_image_header *map_image(const char *path, char *err, size_t errlen)
+{
+	struct elf_file e;
+	struct elf_loaded l;
+	int eno;
+
+	if (elf_open(&e, path, err, errlen, &eno) < 0)
+		return NULL;
+	if (e.bits != 64 || e.type != ET_EXEC || e.interp[0]) {
+		snprintf(err, errlen, "not a personality image (want a fixed-address ELF64 file)");
+		elf_close(&e);
+		return NULL;
+	}
+	uint64_t lo, span = elf_span(&e, &lo);
+	if (lo != PERSONA_IMAGE_BASE || lo + span > PERSONA_IMAGE_LIMIT) {
+		snprintf(err, errlen, "not a personality image (not linked at %#x)", PERSONA_IMAGE_BASE);
+		elf_close(&e);
+		return NULL;
+	}
+	if (elf_map(&e, 0, &l, err, errlen) < 0) {
+		elf_close(&e);
+		return NULL;
+	}
+	elf_close(&e);
+	const struct persona_image_header *h = (const void *)(uintptr_t)PERSONA_IMAGE_BASE;
+	if (h->magic != PERSONA_IMAGE_MAGIC || h->header_size != sizeof(*h)) {
+		snprintf(err, errlen, "not a personality image (no header)");
+		return NULL;
+	}
+	if (h->version != PERSONA_IMAGE_VERSION) {
+		snprintf(err, errlen, "personality image version %u, this persona needs %u",
+			 h->version, PERSONA_IMAGE_VERSION);
+		return NULL;
+	}
+	return h;
+}
+
+static int serves(const struct persona_image_header *h, const struct elf_file *e)
+{
+	for (uint32_t i = 0; i < h->nserves && i < PERSONA_SERVES_MAX; i++)
+		if (h->serves[i].ei_class == (e->bits == 32 ? ELFCLASS32 : ELFCLASS64) &&
+		    h->serves[i].e_machine == e->machine && h->serves[i].ei_osabi == e->osabi)
+			return 1;
+	return 0;
+}
+
+static int add_aux(struct stack_args *s, uint64_t type, uint64_t val)
+{
+	if (s->nauxv >= (int)(sizeof(s->auxv) / sizeof(s->auxv[0])))
+		return -1;
+	s->auxv[s->nauxv][0] = type;
+	s->auxv[s->nauxv][1] = val;
+	s->nauxv++;
+	return 0;
+}
+
+static int fail_file(const char *file, const char *why, int code)
+{
+	fprintf(stderr, "%s: %s: %s\n", prog_name, file, why);
+	return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct persona_init_args ia = { .version = PERSONA_IMAGE_VERSION, .log_fd = 2 };
+	const char *argv0 = NULL, *log_path = NULL;
+	char err[256], prog[PATH_MAX], image[PATH_MAX], self[PATH_MAX], real[PATH_MAX];
+	struct elf_file pe, ie;
+	struct elf_loaded pl, il = { 0 };
+	int i, eno;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *o = argv[i];
+		if (!strcmp(o, "--")) {
+			i++;
+			break;
+		} else if (!strcmp(o, "--trace")) {
+			ia.trace = 1;
+		} else if (!strcmp(o, "--stats")) {
+			ia.stats = 1;
+		} else if (!strcmp(o, "--no-patch")) {
+			ia.no_patch = 1;
+		} else if (!strcmp(o, "--patch=page0")) {
+			ia.no_patch = 2;        /* zpoline-style rewriting (reflect.h) */
+		} else if (!strcmp(o, "--seccomp")) {
+			ia.seccomp = 1;
+		} else if (!strcmp(o, "--log") && i + 1 < argc) {
+			log_path = argv[++i];
+		} else if (!strcmp(o, "--argv0") && i + 1 < argc) {
+			argv0 = argv[++i];
+		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+			usage();
+			return 0;
+		} else {
+			fprintf(stderr, "%s: unknown option '%s' (see persona run --help)\n", prog_name, o);
+			return 2;
+		}
+	}
+	if (i >= argc)
+		return usage();
+	const char *name = argv[i];
+	if (find_program(name, prog, sizeof(prog)) < 0)
+		return fail_file(name, "not found", 127);
+
+	if (elf_open(&pe, prog, err, sizeof(err), &eno) < 0)
+		return fail_file(prog, err, eno == ENOENT ? 127 : 126);
+	if (access(prog, X_OK) < 0)
+		return fail_file(prog, "permission denied (not executable)", 126);
+
+	/* the personality: from the registry, else the one built beside persona */
+	if (getenv("PERSONA_IMAGE")) {
+		snprintf(image, sizeof(image), "%s", getenv("PERSONA_IMAGE"));
+	} else if (registry_find(pe.bits, pe.machine, pe.osabi, image, sizeof(image)) < 0) {
+		fprintf(stderr, "%s: %s: no personality registered for %d-bit %s programs (OS ABI %u); "
+			"see persona install\n", prog_name, prog, pe.bits,
+			pe.machine == EM_386 ? "i386" : "x86-64", pe.osabi);
+		return 126;
+	}
+	const struct persona_image_header *h = map_image(image, err, sizeof(err));
+	if (!h)
+		return fail_file(image, err, 126);
+	if (!serves(h, &pe)) {
+		fprintf(stderr, "%s: %s: the personality %s does not serve %d-bit %s programs\n",
+			prog_name, prog, image, pe.bits, pe.machine == EM_386 ? "i386" : "x86-64");
+		return 126;
+	}
+
+	/* the interpreter, checked before anything of the program is mapped */
+	if (pe.interp[0]) {
+		if (elf_open(&ie, pe.interp, err, sizeof(err), &eno) < 0) {
+			fprintf(stderr, "%s: %s: interpreter %s: %s\n", prog_name, prog, pe.interp,
+				eno == ENOENT ? "not found" : err);
+			return eno == ENOENT ? 127 : 126;
+		}
+		if (ie.bits != pe.bits || ie.machine != pe.machine || ie.type != ET_DYN || ie.interp[0]) {
+			fprintf(stderr, "%s: %s: interpreter %s: not a %d-bit shared object for this machine\n",
+				prog_name, prog, pe.interp, pe.bits);
+			return 126;
+		}
+	}
+
+	struct stack_args sa = { .bits = pe.bits };
+	uint64_t stack_lo, stack_hi;
+	if (pe.bits == 32) {
+		/* the i386 stack just below the image; the mmap area below it */
+		stack_hi = PERSONA_STACK_TOP;
+		stack_lo = stack_hi - PERSONA_STACK_SIZE;
+		if (mmap((void *)(uintptr_t)stack_lo, PERSONA_STACK_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+			return fail_file(prog, "cannot map the i386 stack", 126);
+		uint64_t mmap_top = stack_lo - PERSONA_MMAP_GAP;
+		if (elf_map(&pe, pe.type == ET_DYN ? PERSONA_PIE_BASE : 0, &pl, err, sizeof(err)) < 0)
+			return fail_file(prog, err, 126);
+		if (pe.interp[0]) {
+			uint64_t lo, span = elf_span(&ie, &lo);
+			if (elf_map(&ie, (mmap_top - span) & ~(PAGE - 1), &il, err, sizeof(err)) < 0)
+				return fail_file(pe.interp, err, 126);
+			mmap_top = il.lo;
+		}
+		ia.mode = PERSONA_MODE_I386;
+		ia.stack_lo = (uint32_t)stack_lo;
+		ia.stack_hi = (uint32_t)stack_hi;
+		ia.brk_base = (uint32_t)PAGE_UP(pl.brk);
+		ia.mmap_top = (uint32_t)mmap_top;
+		ia.exe_lo = (uint32_t)pl.lo;
+		ia.exe_hi = (uint32_t)pl.hi;
+		ia.interp_lo = (uint32_t)il.lo;
+		ia.interp_hi = (uint32_t)il.hi;
+		sa.platform = "i686";
+		add_aux(&sa, AT_SYSINFO, h->sysinfo);
+		add_aux(&sa, AT_SYSINFO_EHDR, h->vdso);
+	} else {
+		void *st = mmap(NULL, PERSONA_STACK_SIZE, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_GROWSDOWN, -1, 0);
+		if (st == MAP_FAILED)
+			return fail_file(prog, "cannot map the stack", 126);
+		stack_lo = (uint64_t)(uintptr_t)st;
+		stack_hi = stack_lo + PERSONA_STACK_SIZE;
+		if (elf_map(&pe, 0, &pl, err, sizeof(err)) < 0)
+			return fail_file(prog, err, 126);
+		if (pe.interp[0] && elf_map(&ie, 0, &il, err, sizeof(err)) < 0)
+			return fail_file(pe.interp, err, 126);
+		ia.mode = PERSONA_MODE_X86_64;
+		sa.platform = "x86_64";
+		if (getauxval(AT_SYSINFO_EHDR))
+			add_aux(&sa, AT_SYSINFO_EHDR, getauxval(AT_SYSINFO_EHDR));
+		if (getauxval(AT_MINSIGSTKSZ))
+			add_aux(&sa, AT_MINSIGSTKSZ, getauxval(AT_MINSIGSTKSZ));
+	}
+	ia.entry = pl.entry;
+	elf_close(&pe);
+	if (pe.interp[0])
+		elf_close(&ie);
+
+	add_aux(&sa, AT_HWCAP, getauxval(AT_HWCAP));
+	add_aux(&sa, AT_PAGESZ, PAGE);
+	add_aux(&sa, AT_CLKTCK, getauxval(AT_CLKTCK));
+	add_aux(&sa, AT_PHDR, pl.phdr);
+	add_aux(&sa, AT_PHENT, pe.phentsize);
+	add_aux(&sa, AT_PHNUM, pe.phnum);
+	add_aux(&sa, AT_BASE, il.lo);
+	add_aux(&sa, AT_FLAGS, 0);
+	add_aux(&sa, AT_ENTRY, pl.entry);
+	add_aux(&sa, AT_UID, getuid());
+	add_aux(&sa, AT_EUID, geteuid());
+	add_aux(&sa, AT_GID, getgid());
+	add_aux(&sa, AT_EGID, getegid());
+	add_aux(&sa, AT_SECURE, 0);
+	add_aux(&sa, AT_RANDOM, 0);             /* stack_build fills in the address */
+	add_aux(&sa, AT_HWCAP2, getauxval(AT_HWCAP2));
+	add_aux(&sa, AT_EXECFN, 0);
+	add_aux(&sa, AT_PLATFORM, 0);
+
+	/* argv as given, argv[0] as the caller chose it */
+	char **pargv = argv + i;
+	int pargc = argc - i;
+	if (argv0)
+		pargv[0] = (char *)argv0;
+	sa.lo = stack_lo;
+	sa.hi = stack_hi;
+	sa.argc = pargc;
+	sa.argv = pargv;
+	sa.envp = environ;
+	sa.execfn = prog;
+	uint64_t sp = stack_build(&sa);
+	if (!sp)
+		return fail_file(prog, "arguments and environment do not fit the stack", 126);
+
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[n > 0 ? n : 0] = 0;
+	if (!realpath(prog, real))
+		snprintf(real, sizeof(real), "%s", prog);
+	ia.persona_exe = self;
+	ia.image_path = image;
+	ia.exe_path = real;
+	if (log_path) {
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return fail_file(log_path, strerror(errno), 126);
+		int hi = fcntl(fd, F_DUPFD_CLOEXEC, PRIVATE_FD_MIN);
+		if (hi >= 0) {
+			close(fd);
+			fd = hi;
+		}
+		ia.log_fd = fd;
+		ia.log_path = log_path;
+	}
+	/* what ps and /proc/self/comm show: the program, as after a native exec */
+	const char *base = strrchr(prog, '/');
+	prctl(PR_SET_NAME, base ? base + 1 : prog, 0, 0, 0);
+
+	fflush(NULL);
+	long r = ((long (*)(const struct persona_init_args *))(uintptr_t)h->init)(&ia);
+	if (r < 0) {
+		fprintf(stderr, "%s: %s: the personality failed to start: %s\n", prog_name, prog, strerror((int)-r));
+		return 126;
+	}
+	if (pe.bits == 32)
+		((void (*)(uint32_t, uint32_t))(uintptr_t)h->start32)((uint32_t)(il.lo ? il.entry : pl.entry), (uint32_t)sp);
+	else
+		((void (*)(uint64_t, uint64_t))(uintptr_t)h->start64)(il.lo ? il.entry : pl.entry, sp);
+	return 126;     /* not reached */
+}

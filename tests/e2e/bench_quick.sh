@@ -1,0 +1,81 @@
+#!/bin/sh
+# tests/e2e/bench_quick.sh — a smoke run of `persona bench --quick --only null`
+# into a temporary directory: the files exist, runs.csv has the columns and
+# one row per path, a path that cannot run carries a reason, and the report
+# and `persona report` rebuild work. Behaviour only, never timing.
+build=${PERSONA_BUILD:-build}
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+n=0
+ok()   { n=$((n + 1)); echo "ok $n - $1"; }
+bad()  { n=$((n + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1"; printf '  got:  %s\n  want: %s\n' "$2" "$3"; fi; }
+
+# The driver: the persona command once it has `bench`, else the same code
+# built on its own.
+if [ -x "$build/persona" ] && "$build/persona" help 2>/dev/null | grep -q "persona bench"; then
+	drv="$build/persona"
+elif [ -x "$build/bench/persona-bench" ]; then
+	drv="$build/bench/persona-bench"
+else
+	skip "bench smoke run" "neither $build/persona bench nor $build/bench/persona-bench is built"; exit 0
+fi
+if [ ! -x "$build/bench/lat_null-64" ]; then
+	skip "bench smoke run" "$build/bench/lat_null-64 is not built"; exit 0
+fi
+
+# A stuck path must not stall the test suite.
+PERSONA_BENCH_IDLE_S=3 "$drv" bench --quick --only null --out "$t/run" >"$t/out" 2>"$t/err"
+check "persona bench exits 0" "$?" 0
+for f in runs.csv meta.json report.md ticks.svg ticks.png ticks.gp; do
+	if [ -s "$t/run/$f" ]; then ok "writes $f"; else bad "writes $f"; fi
+done
+
+header=$(head -n 1 "$t/run/runs.csv")
+missing=""
+for c in bench path batch iterations ticks_min ticks_median ticks_p99 ns_median ratio_native \
+	 status reason task-clock task-clock_scale cycles; do
+	case ",$header," in *",$c,"*) ;; *) missing="$missing $c" ;; esac
+done
+check "runs.csv has the required columns" "${missing:-none}" none
+
+col() { head -n 1 "$t/run/runs.csv" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
+paths=$(awk -F, 'NR > 1 && $1 == "null" { print $2 }' "$t/run/runs.csv" | tr '\n' ' ')
+check "one null row per path, in order" "$paths" \
+	"native kernel-int80 kernel-vdso pers-sysinfo pers-int80 pers-int80-64 pers-sud pers-seccomp ptrace "
+
+st=$(col status); med=$(col ticks_median); ratio=$(col ratio_native); rs=$(col reason)
+native=$(awk -F, -v s="$st" -v m="$med" -v r="$ratio" \
+	'NR > 1 && $2 == "native" { print $s, ($m > 0 ? "figure" : "no-figure"), $r }' "$t/run/runs.csv")
+check "the native row has a figure and ratio 1" "$native" "ok figure 1.000"
+
+# Every row is ok with a figure, or says why not.
+unexplained=$(awk -F, -v s="$st" -v m="$med" -v r="$rs" \
+	'NR > 1 && !(($s == "ok" && $m != "") || ($s != "ok" && $r != "")) { print $2 }' "$t/run/runs.csv")
+check "every row has a figure or a reason" "${unexplained:-none}" none
+
+# Without a hardware PMU, cycles is "unsupported", never 0.
+cy=$(col cycles)
+cycles=$(awk -F, -v s="$st" -v c="$cy" 'NR > 1 && $s == "ok" { print ($c == "unsupported" || $c + 0 > 0) ? "sane" : "zero:" $c }' \
+	"$t/run/runs.csv" | sort -u | tr '\n' ' ')
+check "cycles per call is a count or unsupported" "$cycles" "sane "
+
+if grep -q '^Simple syscall: [0-9.]* microseconds$' "$t/out"; then ok "prints the lmbench line"; else bad "prints the lmbench line"; cat "$t/out"; fi
+if grep -q 'null.*on native' "$t/err"; then ok "progress on stderr"; else bad "progress on stderr"; fi
+for k in cpu_model kernel tsc_hz git_revision command date; do
+	if grep -q "\"$k\": " "$t/run/meta.json"; then ok "meta.json has $k"; else bad "meta.json has $k"; fi
+done
+for s in "## Goals" "## null" "## Rows that could not run" "Simple syscall"; do
+	if grep -q "$s" "$t/run/report.md"; then ok "report.md has $s"; else bad "report.md has $s"; fi
+done
+
+# persona report rebuilds from runs.csv alone, and compares two runs.
+rm -f "$t/run/report.md" "$t/run/ticks.svg"
+"$drv" report "$t/run" 2>"$t/rep.err"
+check "persona report exits 0" "$?" 0
+if [ -s "$t/run/report.md" ] && [ -s "$t/run/ticks.svg" ]; then ok "report rebuilt"; else bad "report rebuilt"; fi
+cp -r "$t/run" "$t/run2"
+"$drv" report "$t/run" "$t/run2" >"$t/cmp" 2>/dev/null
+if grep -q "| null | native | 1 |" "$t/cmp"; then ok "two runs compared side by side"; else bad "two runs compared side by side"; cat "$t/cmp"; fi
+"$drv" bench --only nosuchbench --out "$t/bad" 2>/dev/null
+check "an unknown bench name is refused" "$?" 2

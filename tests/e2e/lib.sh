@@ -1,0 +1,94 @@
+# tests/e2e/lib.sh — shared by the differential end-to-end tests (sourced).
+#
+#   same NAME [--dir] [--env] -- COMMAND...
+#                                     run COMMAND natively, under persona run,
+#                                     and under persona run inside a seccomp
+#                                     filter that kills any i386-ABI call;
+#                                     one TAP line each for persona and the
+#                                     filter: stdout, stderr, exit status
+#                                     (and with --dir, the files it left in
+#                                     its working directory) must be equal
+#
+# Helpers keep their variables to names starting with _ (sh has no locals).
+# COMMAND's first word is an i386 program (with --env: VAR=VALUE words
+# first, the whole environment then, as env -i takes them); it runs in a
+# fresh empty working directory each time. When the kernel cannot run i386 programs itself (no
+# ia32 layer) there is nothing to compare with: each case is a SKIP.
+build=${PERSONA_BUILD:-build}
+persona=$(cd "$build" && pwd)/persona
+progdir=$(cd "$build/prog" && pwd)
+noia32=$progdir/noia32
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+# the image built beside persona, whatever is installed system-wide
+mkdir -p "$t/registry"
+export PERSONA_REGISTRY="$t/registry"
+n=0
+ok()   { n=$((n + 1)); echo "ok $n - $1"; }
+bad()  { n=$((n + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+native_i386=1
+"$progdir/hello-static" >/dev/null 2>&1 || native_i386=0
+noia32_works=1
+"$noia32" true >/dev/null 2>&1 || noia32_works=0
+
+# run_in DIR OUTPREFIX COMMAND...: run in DIR, keep stdout, stderr, status
+run_in() {
+	_d=$1; _o=$2; shift 2
+	rm -rf "$_d"; mkdir -p "$_d"
+	(cd "$_d" && "$@") >"$_o.out" 2>"$_o.err" </dev/null
+	echo $? >"$_o.rc"
+	# what the program left behind: names, sizes, contents
+	(cd "$_d" && find . -mindepth 1 | sort | while read -r f; do
+		if [ -f "$f" ]; then echo "$f $(wc -c <"$f") $(cksum <"$f")"; else echo "$f"; fi
+	done) >"$_o.files"
+}
+
+compare() {
+	_what=$1; _a=$2; _b=$3; _dir=$4
+	for _k in out err rc; do
+		if ! cmp -s "$_a.$_k" "$_b.$_k"; then
+			bad "$_what"
+			echo "  $_k differs (native, then persona):"
+			diff "$_a.$_k" "$_b.$_k" | head -20 | sed 's/^/    /'
+			return
+		fi
+	done
+	if [ "$_dir" = 1 ] && ! cmp -s "$_a.files" "$_b.files"; then
+		bad "$_what"
+		echo "  files left differ:"
+		diff "$_a.files" "$_b.files" | head -20 | sed 's/^/    /'
+		return
+	fi
+	ok "$_what"
+}
+
+same() {
+	_name=$1; shift
+	_dir=0 _envi=env
+	[ "$1" = --dir ] && { _dir=1; shift; }
+	[ "$1" = --env ] && { _envi="env -i"; shift; }
+	[ "$1" = -- ] && shift
+	_vars="PERSONA_REGISTRY=$PERSONA_REGISTRY"
+	if [ "$_envi" = "env -i" ]; then
+		while case "$1" in *=*) true ;; *) false ;; esac; do _vars="$_vars $1"; shift; done
+	fi
+	if [ "$native_i386" = 0 ]; then
+		skip "$_name" "the kernel runs no i386 programs here: nothing to compare with"
+		skip "$_name (no ia32 calls)" "the kernel runs no i386 programs here"
+		return
+	fi
+	# shellcheck disable=SC2086
+	run_in "$t/native" "$t/n" $_envi $_vars "$@"
+	# shellcheck disable=SC2086
+	run_in "$t/persona" "$t/p" $_envi $_vars "$persona" run "$@"
+	compare "$_name" "$t/n" "$t/p" "$_dir"
+	if [ "$noia32_works" = 0 ]; then
+		skip "$_name (no ia32 calls)" "cannot install a seccomp filter"
+		return
+	fi
+	# shellcheck disable=SC2086
+	run_in "$t/persona" "$t/s" "$noia32" $_envi $_vars "$persona" run "$@"
+	compare "$_name (no ia32 calls)" "$t/n" "$t/s" "$_dir"
+}

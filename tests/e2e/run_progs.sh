@@ -1,0 +1,27 @@
+#!/bin/sh
+# tests/e2e/run_progs.sh — the i386 test programs (tests/prog), static and
+# dynamic, natively and under `persona run`: same output, same exit status,
+# same files. See lib.sh.
+. tests/e2e/lib.sh
+
+for kind in static dynamic; do
+	p=$progdir
+	same "hello $kind" -- "$p/hello-$kind"
+	same "hello $kind exit 3" -- "$p/hello-$kind" 3
+	same "argv, envp, auxv $kind" --env -- PERSONA_TEST_A=1 PERSONA_TEST_B=two-words \
+		"$p/args-$kind" one "two words" "" last
+	same "file I/O $kind" --dir -- "$p/fileio-$kind" .
+	same "exit 42 $kind" -- "$p/exitcode-$kind" exit 42
+	same "thread exit 3 $kind" -- "$p/exitcode-$kind" exit1 3
+	same "killed by SIGTERM $kind" -- "$p/exitcode-$kind" kill 15
+	same "killed by SIGKILL $kind" -- "$p/exitcode-$kind" kill 9
+	same "SIGSEGV $kind" -- "$p/exitcode-$kind" segv
+	same "abort $kind" -- "$p/exitcode-$kind" abort
+	same "fork, exec, wait, pipes $kind" -- "$p/procs-$kind" "$p/exitcode-$kind"
+	same "stdio, malloc, time $kind" -- "$p/dyn-$kind"
+	same "registers kept $kind" -- "$p/regs-$kind"
+done
+same "hello static-pie" -- "$progdir/hello-static-pie"
+# x86-64 programs: persona run maps the image and starts them natively
+same "x86-64 hello static" -- "$progdir/hello64-static" 6
+same "x86-64 hello dynamic" -- "$progdir/hello64-dynamic" 7
