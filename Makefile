@@ -21,13 +21,12 @@ CC      ?= gcc
 NASM    ?= nasm
 PYTHON  ?= python3
 WARN    := -Wall -Wextra -Werror
-# persona tune builds image variants: make BUILD=DIR CFLAGS_VARIANT=-D...
 # Host programs: the CLI, the loader, benchmarks, tests.
 CFLAGS_HOST := -O2 -g $(WARN) -I. -I$(GEN) -D_GNU_SOURCE
 # The personality image: freestanding, position-independent code linked at a
 # fixed address; no vector registers (the i386 side expects them preserved),
 # no stack protector or %fs use (the loader's TLS is not ours).
-CFLAGS_IMG  := -O2 -g $(WARN) -I. -I$(GEN) $(CFLAGS_VARIANT) -ffreestanding -fno-builtin-printf \
+CFLAGS_IMG  := -O2 -g $(WARN) -I. -I$(GEN) -ffreestanding -fno-builtin-printf \
 	-fPIE -fvisibility=hidden -fno-stack-protector -mgeneral-regs-only \
 	-fcf-protection=none -fno-asynchronous-unwind-tables -fno-jump-tables \
 	-fno-plt -fno-exceptions -fno-tree-loop-distribute-patterns

@@ -10,7 +10,8 @@ Reads personality/linux-i386.tbl (its header documents the columns) and writes
   OUTDIR/fastpath.inc  NASM: the asm fast path's rows (FAST_BEGIN,
                      FAST_ARG_*, FAST_END per asm row; FAST_SLOT per number)
 TUNING, written by `persona tune`, overrides the table's tuning columns: one
-line per row, `name key=value...` with keys fast, route, thr.
+line per row, `name key=value...` with keys fast, route, thr; and the line
+`dispatch=table|switch` picks the C dispatch (PERSONA_DISPATCH_SWITCH).
 Fails loudly (exit 1, file:line: message) on any malformed row or unknown
 keyword; never guesses.
 """
@@ -108,11 +109,18 @@ def parse(path):
 
 
 def tune(rows, path):
+    """Apply the overlay; returns the dispatch variant ("table" or "switch")."""
     byname = {r["name"]: r for r in rows}
+    dispatch = "table"
     for ln, line in enumerate(open(path, encoding="utf-8"), 1):
         where = f"{path}:{ln}"
         f = line.split("#", 1)[0].split()
         if not f:
+            continue
+        if f[0].startswith("dispatch="):
+            dispatch = f[0].partition("=")[2]
+            if len(f) != 1 or dispatch not in ("table", "switch"):
+                die(where, f"bad setting {line.strip()!r} (dispatch=table or dispatch=switch)")
             continue
         r = byname.get(f[0])
         if r is None or f[0] == "unused":
@@ -133,6 +141,7 @@ def tune(rows, path):
             die(where, "route ring needs a threshold >= 1")
         if r["route"] == "direct":
             r["thr"] = 0
+    return dispatch
 
 
 def write(path, text):
@@ -147,8 +156,7 @@ def main():
         sys.exit("usage: gentbl.py TABLE OUTDIR [TUNING]")
     table, out = sys.argv[1], sys.argv[2]
     rows = parse(table)
-    if len(sys.argv) == 4:
-        tune(rows, sys.argv[3])
+    dispatch = tune(rows, sys.argv[3]) if len(sys.argv) == 4 else "table"
     linux = [r for r in rows if r["nr"] < PRIVATE_BASE]
     priv = [r for r in rows if r["nr"] >= PRIVATE_BASE]
     head = HEAD.format(table + (" + " + sys.argv[3] if len(sys.argv) == 4 else ""))
@@ -166,6 +174,7 @@ def main():
     write(os.path.join(out, "sysent.h"), "\n".join(c) + "\n")
     n = [f"/* {head} */", "#ifndef PERSONA_SYSNR_H", "#define PERSONA_SYSNR_H"]
     n += [f"#define {k} {v}" for k, v in limits]
+    n += [f"#define PERSONA_DISPATCH_SWITCH {int(dispatch == 'switch')}"]
     n += [f"#define I386_NR_{r['name']} {r['nr']}" for r in rows if r["name"] != "unused"]
     write(os.path.join(out, "sysnr.h"), "\n".join(n + ["#endif"]) + "\n")
     a = [f"; {head}"]

@@ -140,7 +140,7 @@ long persona_run_row(const struct sysent *e, struct i386_frame *f)
 	}
 }
 
-#ifdef PERSONA_DISPATCH_SWITCH
+#if PERSONA_DISPATCH_SWITCH
 /* The switch variant (persona tune measures it against the pointer table):
  * one case per row, each calling its handler directly, as recent Linux
  * kernels dispatch to avoid indirect branches. Built with -fno-jump-tables,
