@@ -10,7 +10,8 @@ Reads personality/linux-i386.tbl (its header documents the columns) and writes
   OUTDIR/fastpath.inc  NASM: the asm fast path's rows (FAST_BEGIN,
                      FAST_ARG_*, FAST_END per asm row; FAST_SLOT per number)
 TUNING, written by `persona tune`, overrides the table's tuning columns: one
-line per row, `name key=value...` with keys fast, route, thr; and the line
+line per row, `name key=value...` with keys fast, route, thr (name `*` is
+every implemented row, `*pass` every PASS row; later lines win); the line
 `dispatch=table|switch` picks the C dispatch (PERSONA_DISPATCH_SWITCH).
 Fails loudly (exit 1, file:line: message) on any malformed row or unknown
 keyword; never guesses.
@@ -122,26 +123,36 @@ def tune(rows, path):
             if len(f) != 1 or dispatch not in ("table", "switch"):
                 die(where, f"bad setting {line.strip()!r} (dispatch=table or dispatch=switch)")
             continue
-        r = byname.get(f[0])
-        if r is None or f[0] == "unused":
+        if f[0] == "*":
+            targets = [r for r in rows if r["kind"] != "UNIMPL"]
+        elif f[0] == "*pass":
+            targets = [r for r in rows if r["kind"] == "PASS"]
+        elif f[0] in byname and f[0] != "unused":
+            targets = [byname[f[0]]]
+        else:
             die(where, f"no row named {f[0]!r}")
-        for kv in f[1:]:
-            k, _, v = kv.partition("=")
-            if k == "fast" and v in FAST:
-                if v == "asm" and r["kind"] != "PASS":
-                    die(where, "fast path asm is for PASS rows only")
-                r["fast"] = v
-            elif k == "route" and v in ROUTE:
-                r["route"] = v
-            elif k == "thr" and (v.isdigit() and int(v) >= 1 or v == "-"):
-                r["thr"] = int(v) if v.isdigit() else 0
-            else:
-                die(where, f"bad setting {kv!r}")
-        if r["route"] == "ring" and r["thr"] < 1:
-            die(where, "route ring needs a threshold >= 1")
-        if r["route"] == "direct":
-            r["thr"] = 0
+        for r in targets:
+            setting(r, f[1:], where)
     return dispatch
+
+
+def setting(r, kvs, where):
+    for kv in kvs:
+        k, _, v = kv.partition("=")
+        if k == "fast" and v in FAST:
+            if v == "asm" and r["kind"] != "PASS":
+                die(where, "fast path asm is for PASS rows only")
+            r["fast"] = v
+        elif k == "route" and v in ROUTE:
+            r["route"] = v
+        elif k == "thr" and (v.isdigit() and int(v) >= 1 or v == "-"):
+            r["thr"] = int(v) if v.isdigit() else 0
+        else:
+            die(where, f"bad setting {kv!r}")
+    if r["route"] == "ring" and r["thr"] < 1:
+        die(where, "route ring needs a threshold >= 1")
+    if r["route"] == "direct":
+        r["thr"] = 0
 
 
 def write(path, text):

@@ -123,9 +123,16 @@ long persona_image_init(const struct persona_init_args *a)
 	return 0;
 }
 
+int persona_fastpath(struct i386_frame *f);      /* fastpath.asm */
+
 void persona_gate_dispatch(struct i386_frame *f)
 {
-	persona_syscall(f);
+	/* PASS rows the table marks fast asm skip the C dispatch; the way in
+	 * is counted here for them (persona_syscall counts its own). */
+	if (persona_fastpath(f))
+		persona_stats.way[f->way < WAY_COUNT ? f->way : WAY_DIRECT]++;
+	else
+		persona_syscall(f);
 	if (persona_exit_hook)
 		persona_exit_hook(f);
 }
