@@ -51,6 +51,7 @@ struct places {
 	char progs[4096];       /* directory of the lat_* programs */
 	char persona[4096];     /* the persona binary */
 	char tracer[4096];      /* ptrace-emu */
+	char variants[4096];    /* the dispatch variant images: variants/<name>/ */
 };
 
 /* One child process: a program on a path, and the rows it should yield. */
@@ -153,6 +154,11 @@ static void locate(struct places *pl)
 	if (realpath(pl->progs, real))
 		bfmt(pl->progs, sizeof pl->progs, "%s", real);
 	bfmt(pl->tracer, sizeof pl->tracer, "%s/ptrace-emu", pl->progs);
+	/* beside the persona binary: build/variants (make builds them) */
+	bfmt(pl->variants, sizeof pl->variants, "%s", pl->persona);
+	slash = strrchr(pl->variants, '/');
+	bfmt(slash ? slash + 1 : pl->variants, sizeof pl->variants - (slash ? (size_t)(slash + 1 - pl->variants) : 0),
+	     "variants");
 }
 
 /* ---- the machine ----------------------------------------------------------- */
@@ -462,6 +468,7 @@ static void run_job(struct run_ctx *c, const struct job *j)
 
 	/* The command line. */
 	const char *argv[8];
+	char image[4200] = "";
 	unsigned argc = 0;
 	char reason[512];
 	if (j->path->runner == RUN_PERSONA) {
@@ -470,6 +477,14 @@ static void run_job(struct run_ctx *c, const struct job *j)
 				 c->pl->persona, strerror(errno));
 			fail_rows(rows, nrows, reason);
 			return;
+		}
+		if (j->path->image) {
+			bfmt(image, sizeof image, "%s/%s/linux-i386.img", c->pl->variants, j->path->image);
+			if (!is_file(image)) {
+				bfmt(reason, sizeof reason, "variant image not built: %s (make bench-variants)", image);
+				fail_rows(rows, nrows, reason);
+				return;
+			}
 		}
 		argv[argc++] = c->pl->persona;
 		argv[argc++] = "run";
@@ -516,6 +531,8 @@ static void run_job(struct run_ctx *c, const struct job *j)
 		set_child_env("PERSONA_BENCH_MIN_MS", "%d", MIN_MS);
 		set_child_env("PERSONA_BENCH_TSC_HZ", "%.0f", c->tsc_hz);
 		set_child_env("PERSONA_BENCH_CPU", "%d", c->cpu);
+		if (image[0])
+			set_child_env("PERSONA_IMAGE", "%s", image);   /* persona run maps this image */
 		char go;
 		if (read(sync[0], &go, 1) != 1)
 			_exit(127);

@@ -132,6 +132,7 @@ struct path_def {
 	const char *option;     /* persona run option, or the program's argument */
 	int batch;              /* a batch path: runs lat_batch or lat_uring */
 	const char *what;       /* one line for the report */
+	const char *image;      /* a dispatch variant image (variants/<image>/), or NULL */
 };
 extern const struct path_def bench_paths[];
 extern const unsigned bench_npaths;
