@@ -95,3 +95,6 @@ bench-variants: $(foreach v,$(BENCH_IMAGE_VARIANTS),$(VARIANTS_OUT)/$(v).tune) |
 	done
 
 all: bench-variants
+
+$(VARIANTS_OUT)/%/libpersona.a: $(VARIANTS_OUT)/%.tune $(TABLE) $(GENTBL) $(PERS_C_SRCS) $(PERS_ASM_SRCS) | $(BUILD)/.deps-ok
+	$(MAKE) -s --no-print-directory BUILD=$(VARIANTS_OUT)/$* TUNING=$(VARIANTS_OUT)/$*.tune $@

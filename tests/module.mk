@@ -10,3 +10,10 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_SUPPORT_SRCS) $(PERS_LIB) $(GE
 	$(CC) $(CFLAGS_HOST) -Itests/unit -o $@ $< $(TEST_SUPPORT_SRCS) $(PERS_LIB_LINK) -lcmocka
 
 all: $(TEST_UNIT_BINS)
+
+# The asm fast path is tested on the table-asm variant, where every PASS row
+# has its generated routine (bench/module.mk builds the variants).
+$(BUILD)/tests/test_fastpath: tests/unit/test_fastpath.c $(TEST_SUPPORT_SRCS) $(VARIANTS_OUT)/table-asm/libpersona.a | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_HOST) -Itests/unit -o $@ $< $(TEST_SUPPORT_SRCS) \
+		-Wl,--whole-archive $(VARIANTS_OUT)/table-asm/libpersona.a -Wl,--no-whole-archive -lcmocka
