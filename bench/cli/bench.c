@@ -466,6 +466,15 @@ static void run_job(struct run_ctx *c, const struct job *j)
 		rows[i]->status = ROW_FAIL;
 	}
 
+	if (j->path->only && strcmp(j->path->only, j->bench)) {
+		for (unsigned i = 0; i < nrows; i++) {
+			rows[i]->status = ROW_NA;
+			bfmt(rows[i]->reason, sizeof rows[i]->reason, "%s measures the %s benchmark only",
+			     j->path->name, j->path->only);
+		}
+		return;
+	}
+
 	/* The command line. */
 	const char *argv[8];
 	char image[4200] = "";

@@ -133,6 +133,7 @@ struct path_def {
 	int batch;              /* a batch path: runs lat_batch or lat_uring */
 	const char *what;       /* one line for the report */
 	const char *image;      /* a dispatch variant image (variants/<image>/), or NULL */
+	const char *only;       /* the one benchmark this path measures, or NULL: all */
 };
 extern const struct path_def bench_paths[];
 extern const unsigned bench_npaths;

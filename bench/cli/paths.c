@@ -10,6 +10,8 @@ const struct path_def bench_paths[] = {
 	  .what = "i386 build, `int $0x80`, run natively: the kernel's ia32 emulation" },
 	{ .name = "kernel-vdso", .program = "i386-vdso", .runner = RUN_DIRECT,
 	  .what = "i386 build, `call *%gs:0x10` run natively: the kernel's i386 vDSO entry" },
+	{ .name = "modeswitch", .program = "64-modeswitch", .runner = RUN_DIRECT, .only = "gate",
+	  .what = "no personality: a bare 64→32→64-bit round trip by two far jumps, the floor under any gate" },
 	{ .name = "pers-sysinfo", .program = "i386-vdso", .runner = RUN_PERSONA,
 	  .what = "the kernel-vdso binary under `persona run`: the personality's AT_SYSINFO gate" },
 	{ .name = "pers-table-c", .program = "i386-vdso", .runner = RUN_PERSONA, .image = "table-c",

@@ -5,6 +5,10 @@
  *   BENCH_ENTRY_INT80    `int $0x80`, i386 numbers and argument registers
  *                        (built as i386, or as 64-bit code using the i386 ABI)
  *   BENCH_ENTRY_VDSO     `call *%gs:0x10`: i386 __kernel_vsyscall (AT_SYSINFO)
+ *   BENCH_ENTRY_MODESWITCH  no call at all: a 64→32→64-bit round trip by two
+ *                        far jumps (lib/modeswitch.asm), returning the first
+ *                        argument — the floor under any 32↔64-bit gate; only
+ *                        lat_gate is built this way
  *
  * Every call is a raw instruction sequence, never a libc wrapper (glibc
  * caches some results, and the wrapper would be measured with the call).
@@ -16,6 +20,7 @@
 #define BENCH_ENTRY_SYSCALL 1
 #define BENCH_ENTRY_INT80   2
 #define BENCH_ENTRY_VDSO    3
+#define BENCH_ENTRY_MODESWITCH 4
 
 #ifndef BENCH_ENTRY
 #error "build with -DBENCH_ENTRY=BENCH_ENTRY_SYSCALL, _INT80 or _VDSO"
@@ -30,6 +35,13 @@
 #elif BENCH_ENTRY == BENCH_ENTRY_INT80
 # define BENCH_ABI_I386 1
 # define BENCH_ENTRY_NAME "int80"
+#elif BENCH_ENTRY == BENCH_ENTRY_MODESWITCH
+# ifndef __x86_64__
+#  error "the mode-switch floor is measured from 64-bit code"
+# endif
+# define BENCH_ABI_I386 1
+# define BENCH_ENTRY_NAME "modeswitch"
+long bench_modeswitch(long a);
 #elif BENCH_ENTRY == BENCH_ENTRY_VDSO
 # ifndef __i386__
 #  error "call *%gs:0x10 needs an i386 build"
@@ -74,6 +86,9 @@ static inline long bsys3(long nr, long a, long b, long c)
 		: "=a"(eax) : "0"((int)nr), "b"((int)a), "c"((int)b), "d"((int)c)
 		: "r8", "r9", "r10", "r11", "memory");
 	r = eax;
+#elif BENCH_ENTRY == BENCH_ENTRY_MODESWITCH
+	(void)nr, (void)b, (void)c;
+	r = bench_modeswitch(a);
 #elif BENCH_ENTRY == BENCH_ENTRY_INT80
 	__asm__ volatile("int $0x80"
 		: "=a"(r) : "0"(nr), "b"(a), "c"(b), "d"(c)

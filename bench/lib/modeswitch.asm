@@ -1,0 +1,45 @@
+; bench/lib/modeswitch.asm — the floor under any 32↔64-bit gate: one round
+; trip from 64-bit code into 32-bit code (user code segment 0x23) and back,
+; by two far jumps, doing nothing else. lat_gate built with
+; BENCH_ENTRY_MODESWITCH measures it, so a report can set the personality's
+; way in beside the bare cost of the mode switch on the same machine.
+;
+; The program is static and non-PIE: this code lies below 4 GiB, where
+; 32-bit code can run it. The 32-bit part touches no stack or data.
+
+%define USER32_CS 0x23
+%define USER64_CS 0x33
+
+section .text
+bits 64
+
+; bench_modeswitch — IN: rdi = a; OUT: rax = a, after a 64→32→64 round trip.
+;  The upper halves of registers are undefined after compatibility mode, so
+;  rsp (a 64-bit stack above 4 GiB) is kept in memory across the trip.
+;  Not reentrant (the benchmark is single-threaded).
+global bench_modeswitch:function (bench_modeswitch.end - bench_modeswitch)
+bench_modeswitch:
+	mov	[rel saved_rsp], rsp
+	mov	[rel saved_a], rdi
+	jmp	far dword [rel to32]
+.back64:
+	mov	rsp, [rel saved_rsp]
+	mov	rax, [rel saved_a]
+	ret
+.end:
+
+bits 32
+in32:
+	jmp	USER64_CS:bench_modeswitch.back64
+
+section .data
+align 8
+to32:	dd	in32		; m16:32 far pointer to the 32-bit part
+	dw	USER32_CS
+
+section .bss
+alignb 8
+saved_rsp:	resq	1
+saved_a:	resq	1
+
+section .note.GNU-stack noalloc noexec nowrite progbits
