@@ -543,6 +543,20 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 					!used ? "not met" : met == measured ? "met at every size" :
 					"met at some sizes");
 		}
+	/* The floor under the sysinfo goal on this machine: the native trap
+	 * plus a bare mode-switch round trip, with no personality at all. */
+	{
+		const struct run_row *nat = table_find(t, "null", "native", 1);
+		const struct run_row *ms = table_find(t, "gate", "modeswitch", 1);
+		if (nat && ms && nat->status == ROW_OK && ms->status == ROW_OK)
+			fprintf(f, "\nThe floor under any 32↔64-bit gate on this machine: native null %.1f + "
+				"bare mode-switch round trip %.1f = %.1f ticks, a ratio of %.3f to native — %s the "
+				"pers-sysinfo goal of %.2f before the personality does any work.\n",
+				nat->ticks_median, ms->ticks_median, nat->ticks_median + ms->ticks_median,
+				(nat->ticks_median + ms->ticks_median) / nat->ticks_median,
+				(nat->ticks_median + ms->ticks_median) / nat->ticks_median > GOAL_SYSINFO_RATIO ?
+				"already above" : "below", GOAL_SYSINFO_RATIO);
+	}
 	fputc('\n', f);
 
 	/* Rows that could not run: one line per distinct reason per path. */
