@@ -54,5 +54,13 @@ install-image: $(IMAGE) $(BUILD)/persona
 	install -d $(DESTDIR)$(LIBDIR)
 	PERSONA_REGISTRY=$(DESTDIR)$(LIBDIR) $(BUILD)/persona install $(IMAGE_NAME) $(IMAGE)
 
-# the registry's default directory, compiled into the loader
-$(OBJ)/host/sys/registry.o: CFLAGS_HOST += -DPERSONA_LIBDIR='"$(LIBDIR)"'
+# The registry's default directory, compiled into persona: a header that
+# changes (and rebuilds registry.o) only when LIBDIR does, so
+# `make install PREFIX=...` installs a persona that looks where it installed.
+$(GEN)/libdir.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define PERSONA_LIBDIR "$(LIBDIR)"' | cmp -s - $@ || \
+		echo '#define PERSONA_LIBDIR "$(LIBDIR)"' > $@
+$(OBJ)/host/sys/registry.o: $(GEN)/libdir.h
+.PHONY: FORCE
+FORCE:

@@ -27,9 +27,7 @@
 #include "sys/exec/loader.h"
 #include "personality/c/image.h"
 
-#ifndef PERSONA_LIBDIR
-#define PERSONA_LIBDIR "/usr/local/lib/persona"
-#endif
+#include "libdir.h"     /* PERSONA_LIBDIR: $(PREFIX)/lib/persona, generated */
 #define IMAGE_SUFFIX ".img"
 #define BUILD_TREE_IMAGE "linux-i386.img"
 

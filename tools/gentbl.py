@@ -103,9 +103,10 @@ def parse(path):
                          fast=fast, route=route, thr=thr, reason=reason, line=ln))
     if not rows:
         die(path, "no rows")
-    names = [r["name"] for r in rows if r["name"] != "unused"]
-    if len(names) != len(set(names)):
-        die(path, "duplicate name")
+    first = {}
+    for r in rows:
+        if r["name"] != "unused" and first.setdefault(r["name"], r["line"]) != r["line"]:
+            die(f"{path}:{r['line']}", f"duplicate name {r['name']!r} (first on line {first[r['name']]})")
     return rows
 
 

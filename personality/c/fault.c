@@ -127,8 +127,8 @@ static unsigned decode_seg_load(struct sigcontext *sc, int bits64, unsigned *sre
 	return i;
 }
 
-/* The TLS fix-up: a GDT selector (RPL 3) naming one of our LDT TLS slots is
- * loaded as the LDT selector of that slot instead. */
+/* The TLS fix-up: a GDT TLS selector (entry << 3 | 3) is loaded as the LDT
+ * selector that stands in for that entry instead. */
 static int tls_fixup(struct sigcontext *sc)
 {
 	unsigned sreg, len;
@@ -138,11 +138,11 @@ static int tls_fixup(struct sigcontext *sc)
 	if (sc->cs != PERSONA_USER32_CS && !bits64)
 		return 0;
 	len = decode_seg_load(sc, bits64, &sreg, &sel);
-	if (!len || (sreg != 4 && sreg != 5) || (sel & 7) != 3)
+	if (!len || (sreg != 4 && sreg != 5))
 		return 0;
-	if (!persona_tls_slot_valid(sel >> 3))
+	sel = persona_tls_ldt_selector(sel);
+	if (!sel)
 		return 0;
-	sel |= 4;                       /* TI: the LDT */
 	if (sreg == 4)
 		persona_load_fs(sel);
 	else

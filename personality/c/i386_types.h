@@ -262,6 +262,14 @@ long put_i386_rusage(uint32_t uaddr, const struct native_rusage *r);
  * (xl_proc.c). The exit path (exit, exit_group, a killed thread) calls it. */
 void persona_robust_exit(void);
 
+/* The count of a sysfs "possible" list: nr_cpu_ids, nr_node_ids (xl_misc.c) */
+uint32_t persona_possible_ids(const char *path);
+
+/* A hashed ext4 directory that getdents has seen on this fd (xl_stat.c),
+ * and an i386 (32-bit) cookie as the native position on it. */
+int i386_hashdir(int fd);
+int64_t i386_hashdir_pos(int64_t pos32);
+
 /* open without O_LARGEFILE: a regular file over 2 GiB? (xl_stat.c) */
 long i386_fd_too_big(int fd);
 

@@ -79,8 +79,11 @@ struct persona_image_header {
 struct persona_thread {
 	struct i386_frame frame;    /* first: the gate saves the i386 registers here */
 	uint64_t kstack_top;        /* the stack the gate runs C on */
-	uint32_t tls_slot;          /* LDT slot of this thread's %gs, 0 if none */
 	int32_t  tid;
+	/* set_thread_area entry PERSONA_TLS_ENTRY_MIN + i: its LDT slot (0 if
+	 * none yet) and the i386 struct user_desc last written there */
+	uint16_t tls_slot[PERSONA_TLS_ENTRIES];
+	uint32_t tls_desc[PERSONA_TLS_ENTRIES][4];
 };
 extern struct persona_thread persona_main_thread;
 extern struct persona_thread *persona_thread_by_slot[PERSONA_TLS_SLOT_FIRST + PERSONA_TLS_SLOTS];
@@ -130,7 +133,8 @@ void persona_sigreturn_restorer(void);
 void persona_load_fs(uint32_t sel);
 void persona_load_gs(uint32_t sel);
 
-/* xl_proclife.c: the TLS slot table */
-long persona_tls_slot_valid(uint32_t slot);
+/* xl_proclife.c: the LDT selector that stands in for the GDT TLS selector
+ * sel (entry << 3 | 3) in the calling thread, or 0 if sel is none of ours */
+uint16_t persona_tls_ldt_selector(uint16_t sel);
 
 #endif

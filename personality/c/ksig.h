@@ -198,6 +198,11 @@ struct sig_fault {
  * or the one the reflected call's rt_sigreturn restores) */
 uint64_t sigmask_program(void);
 void sigmask_set_program(uint64_t mask);
+/* The native mask for a call that waits with the program's temporary mask m
+ * (pselect6, ppoll, epoll_pwait, io_pgetevents): the image's own signals
+ * stay open and deferred ones blocked. *pending: a deferred signal is open
+ * under m, so the wait must not block (the program has a signal already). */
+uint64_t sigmask_for_wait(uint64_t m, int *pending);
 void sig_restore_altstack(const struct i386_stack *ss, uint32_t sp);
 /* the kernel's answer to a frame it cannot build or read: SIGSEGV, default action */
 void sig_force_segv(void);

@@ -50,9 +50,16 @@
 #define PERSONA_USER_DS         0x2b
 #define PERSONA_USER64_CS       0x33
 
-/* LDT slots that stand in for set_thread_area's GDT TLS entries. They start
- * above the GDT's size (16 entries), so glibc's GDT-style selector
- * (entry << 3 | 3) always faults and is fixed up once to the LDT one. */
+/* set_thread_area's entry numbers, as the x86-64 kernel gives 32-bit tasks
+ * (GDT_ENTRY_TLS_MIN and GDT_ENTRY_TLS_ENTRIES): 12, 13, 14. */
+#define PERSONA_TLS_ENTRY_MIN   12
+#define PERSONA_TLS_ENTRIES     3
+/* The LDT slots that stand in for those GDT entries: the main thread's are
+ * the slots of the same numbers (so %gs >> 3 is the entry number, which
+ * glibc reads back when it creates a thread); other threads' will come from
+ * PERSONA_TLS_SLOT_FIRST on. A GDT-style selector (entry << 3 | 3), as
+ * glibc loads it, names an empty GDT entry and faults; the fault handler
+ * loads the thread's LDT selector for that entry instead, once. */
 #define PERSONA_TLS_SLOT_FIRST  16
 #define PERSONA_TLS_SLOTS       64
 

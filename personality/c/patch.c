@@ -2,25 +2,34 @@
  *
  * A site that trapped is certainly an instruction; the bytes around it are
  * not known to be. The 2-byte `cd 80` cannot hold a 5-byte call, so the
- * default form rewrites the instruction before it instead, when that is
+ * default form rewrites an instruction before it instead: the nearest
  *
- *     b8 imm32        mov $imm32, %eax     with imm32 == eax at the trap
- *     cd 80           int $0x80            and imm32 a number of the table
+ *     b8 imm32        mov $imm32, %eax     imm32 == eax at the trap, a number
+ *     ...             0..35 bytes of simple instructions (register and memory
+ *                     moves, lea, ALU, push/pop, nop) that do not touch eax
+ *                     or eip, decoded forward to end exactly at
+ *     cd 80           int $0x80
  *
  * The mov becomes `call rel32` to a per-site trampoline (32-bit code, in a
- * pool next to the image):
+ * pool next to the image) that replays the sequence:
  *
- *     c7 04 24 ret32  movl $site+2, (%esp)  return past the int $0x80
+ *     8d 64 24 04     lea 4(%esp), %esp     drop the call's return address
  *     b8 imm32        mov $imm32, %eax      what the mov did
- *     e9 rel32        jmp __kernel_vsyscall the gate, entered as by call *%gs:0x10
+ *     ...             the simple instructions, copied (none depends on eip)
+ *     68 ret32        push $site+2          return past the int $0x80
+ *     e9 rel32        jmp gate32_patched    entered as by call *%gs:0x10
  *
- * No flags change on the way; `cd 80` stays, so a jump straight to it is
- * still reflected. The only way this goes wrong is a b8 byte that is not an
- * instruction start (the tail of another instruction) followed by four bytes
- * that are, equal to eax, and a valid number: those bytes would have to run
- * as code with eax a small number; nearly every such encoding touches
- * (%eax) and faults below mmap_min_addr. Sites of any other shape stay on
- * reflection (counted in --stats).
+ * No flags change but those the replayed instructions change anyway. Only
+ * the mov's own five bytes are rewritten: a jump to any later instruction,
+ * or straight to the `cd 80`, still runs the original bytes and is
+ * reflected. The only way this goes wrong is a b8 byte that is not an
+ * instruction start (the tail of another instruction) whose four following
+ * bytes equal eax at the trap and are a valid number, and from which the
+ * decoding above lands exactly on the int $0x80: those bytes would then run
+ * as code with eax a small number, and nearly every such encoding touches
+ * (%eax) and faults below mmap_min_addr. Sites of any other shape (eax set
+ * from a register, a branch in between) stay on reflection, counted in
+ * --stats.
  *
  * --patch=page0 (zpoline): `cd 80` becomes `ff d0` (call *%eax), page 0
  * holds a nop sled into the gate: every site fits, but it needs page 0
@@ -36,6 +45,7 @@
 #include "ksig.h"
 #include "reflect.h"
 #include "sysent_types.h"
+#include "sysnr.h"
 
 #define KPROT_READ       1
 #define KPROT_WRITE      2
@@ -53,7 +63,8 @@
 #define OP_JMP_REL32     0xe9
 #define MOV_LEN          5
 #define INT80_LEN        2
-#define TRAMP_SIZE       32u
+#define TRAMP_SIZE       64u
+#define REPLAY_MAX       35u            /* bytes between the mov and the int $0x80 */
 #define POOL_SIZE        0x10000u
 
 #define SITE_SLOTS       4096u          /* power of two */
@@ -131,7 +142,14 @@ static void put32(uint8_t *p, uint32_t v)
 	memcpy(p, &v, 4);
 }
 
-/* page 0: nops down to a jmp into the gate; call *%eax lands at eax = nr */
+/* Page 0: call *%eax lands at eax = the number. Nops slide into a jmp to
+ * the gate right after the highest number of the table (a short slide for
+ * every real call); numbers above slide on to a second jmp at the end of
+ * the page and get -ENOSYS from the dispatcher. A number inside the first
+ * jmp's bytes, or at 4091 and above, is not a call any i386 program makes:
+ * it would crash (zpoline's form has the same edge). */
+#define PAGE0_SLED_END (I386_NR_PRIVATE_BASE + I386_NR_PRIVATE_COUNT)
+
 static long page0_map(void)
 {
 	long min = read_mmap_min_addr(), p;
@@ -147,8 +165,11 @@ static long page0_map(void)
 		plog("--patch=page0: cannot map page 0 (%ld)", p);
 		return p < 0 ? p : -EEXIST;
 	}
-	z = (uint8_t *)(uintptr_t)p;
+	/* the compiler must not see a null pointer here (it would emit a trap) */
+	__asm__("" : "=r"(z) : "0"((uint8_t *)(uintptr_t)p));
 	memset(z, 0x90, PAGE_SIZE);
+	z[PAGE0_SLED_END] = OP_JMP_REL32;
+	put32(z + PAGE0_SLED_END + 1, gate_entry - (PAGE0_SLED_END + MOV_LEN));
 	z[PAGE_SIZE - MOV_LEN] = OP_JMP_REL32;
 	put32(z + PAGE_SIZE - 4, gate_entry - PAGE_SIZE);
 	return nsys3(__NR_mprotect, 0, PAGE_SIZE, KPROT_READ | KPROT_EXEC);
@@ -234,28 +255,135 @@ static int code_store(uint32_t addr, const uint8_t *bytes, uint32_t n)
 	return ok;
 }
 
+/* 32-bit ModRM operand length (ModRM, SIB, displacement), or 0 */
+static uint32_t modrm_len(const uint8_t *p, uint32_t avail)
+{
+	uint32_t mod, rm, n = 1;
+
+	if (avail < 1)
+		return 0;
+	mod = p[0] >> 6;
+	rm = p[0] & 7;
+	if (mod == 3)
+		return 1;
+	if (rm == 4) {
+		if (avail < 2)
+			return 0;
+		n++;
+		if (mod == 0 && (p[1] & 7) == 5)
+			n += 4;
+	} else if (mod == 0 && rm == 5) {
+		n += 4;
+	}
+	if (mod == 1)
+		n += 1;
+	else if (mod == 2)
+		n += 4;
+	return n <= avail ? n : 0;
+}
+
+/* The length of a simple instruction at p that neither writes eax nor
+ * depends on eip (so it may run elsewhere, after the mov), or 0. */
+static uint32_t simple_len(const uint8_t *p, uint32_t avail)
+{
+	uint32_t m, reg, rm_is_eax;
+	uint8_t op;
+
+	if (avail < 1)
+		return 0;
+	op = p[0];
+	if (op == 0x90 || (op >= 0x50 && op <= 0x57))     /* nop, push reg */
+		return 1;
+	if (op >= 0x59 && op <= 0x5f)                      /* pop reg but eax */
+		return 1;
+	if (op >= 0xb9 && op <= 0xbf)                      /* mov $imm32, reg but eax */
+		return avail >= 5 ? 5 : 0;
+	if (op == 0x64 || op == 0x65) {                    /* %fs/%gs: a plain move */
+		if (avail < 2 || (p[1] != 0x89 && p[1] != 0x8b))
+			return 0;
+		m = simple_len(p + 1, avail - 1);
+		return m ? m + 1 : 0;
+	}
+	if (avail < 2)
+		return 0;
+	reg = (p[1] >> 3) & 7;
+	rm_is_eax = (p[1] >> 6) == 3 && (p[1] & 7) == 0;
+	m = modrm_len(p + 1, avail - 1);
+	if (!m)
+		return 0;
+	switch (op) {
+	/* op r/m32, r32: writes r/m (test and cmp write nothing) */
+	case 0x01: case 0x09: case 0x21: case 0x29: case 0x31: case 0x89:
+		return rm_is_eax ? 0 : 1 + m;
+	case 0x85: case 0x39: case 0x3b:
+		return 1 + m;
+	/* op r32, r/m32: writes reg */
+	case 0x03: case 0x0b: case 0x23: case 0x2b: case 0x33: case 0x8b:
+		return reg == 0 ? 0 : 1 + m;
+	case 0x8d:                                          /* lea */
+		return reg == 0 || (p[1] >> 6) == 3 ? 0 : 1 + m;
+	case 0xc7:                                          /* movl $imm32, r/m32 */
+		return reg != 0 || rm_is_eax || 1 + m + 4 > avail ? 0 : 1 + m + 4;
+	case 0x83:                                          /* ALU $imm8, r/m32 */
+		return (rm_is_eax && reg != 7) || 1 + m + 1 > avail ? 0 : 1 + m + 1;
+	case 0x81:                                          /* ALU $imm32, r/m32 */
+		return (rm_is_eax && reg != 7) || 1 + m + 4 > avail ? 0 : 1 + m + 4;
+	default:
+		return 0;
+	}
+}
+
+/* The distance back from the site to its `mov $nr, %eax`, or 0. */
+static uint32_t find_mov(const uint8_t *code, uint32_t site_off, uint32_t nr)
+{
+	for (uint32_t back = MOV_LEN; back <= MOV_LEN + REPLAY_MAX && back <= site_off; back++) {
+		const uint8_t *m = code + site_off - back;
+		uint32_t imm, at = MOV_LEN, len;
+
+		if (m[0] != OP_MOV_EAX_IMM)
+			continue;
+		memcpy(&imm, m + 1, 4);
+		if (imm != nr)
+			continue;
+		while (at < back && (len = simple_len(m + at, back - at)) != 0)
+			at += len;
+		if (at == back)
+			return back;
+	}
+	return 0;
+}
+
 static int patch_mov(uint32_t site, uint32_t nr)
 {
-	uint8_t mov[MOV_LEN], call[MOV_LEN], *t;
-	uint32_t imm, mov_at = site - MOV_LEN, tramp;
+	uint8_t code[MOV_LEN + REPLAY_MAX], call[MOV_LEN], *t;
+	uint32_t span = sizeof(code), back, mov_at, tramp, n = 0;
 
-	if (!gate_entry || copy_from_user(mov, mov_at, MOV_LEN) < 0)
+	if (!gate_entry || !persona_lookup(nr))
 		return 0;
-	memcpy(&imm, mov + 1, 4);
-	if (mov[0] != OP_MOV_EAX_IMM || imm != nr || !persona_lookup(nr))
+	/* the bytes before the site, as many as are mapped */
+	while (span && copy_from_user(code + sizeof(code) - span, site - span, span) < 0)
+		span = span > 8 ? span - 8 : 0;
+	back = span ? find_mov(code + sizeof(code) - span, span, nr) : 0;
+	if (!back)
 		return 0;
+	mov_at = site - back;
 	tramp = tramp_alloc();
 	if (!tramp)
 		return 0;
 	t = (uint8_t *)(uintptr_t)tramp;
-	memset(t, 0xcc, TRAMP_SIZE);                /* int3 past the end */
-	t[0] = 0xc7; t[1] = 0x04; t[2] = 0x24;       /* movl $imm32, (%esp) */
-	put32(t + 3, site + INT80_LEN);
-	t[7] = OP_MOV_EAX_IMM;                       /* mov $imm32, %eax */
-	put32(t + 8, nr);
-	t[12] = OP_JMP_REL32;                        /* jmp rel32 */
-	put32(t + 13, gate_entry - (tramp + 17));
-	call[0] = OP_CALL_REL32;                     /* call rel32: wraps mod 2^32 in 32-bit code */
+	memset(t, 0xcc, TRAMP_SIZE);                  /* int3 past the end */
+	t[n++] = 0x8d; t[n++] = 0x64; t[n++] = 0x24; t[n++] = 0x04;   /* lea 4(%esp), %esp */
+	t[n++] = OP_MOV_EAX_IMM;                       /* mov $nr, %eax */
+	put32(t + n, nr);
+	n += 4;
+	memcpy(t + n, code + sizeof(code) - back + MOV_LEN, back - MOV_LEN);   /* the replayed instructions */
+	n += back - MOV_LEN;
+	t[n++] = 0x68;                                 /* push $site+2 */
+	put32(t + n, site + INT80_LEN);
+	n += 4;
+	t[n++] = OP_JMP_REL32;                         /* jmp gate */
+	put32(t + n, gate_entry - (tramp + n + 4));
+	call[0] = OP_CALL_REL32;                       /* call rel32: wraps mod 2^32 in 32-bit code */
 	put32(call + 1, tramp - (mov_at + MOV_LEN));
 	return code_store(mov_at, call, MOV_LEN);
 }

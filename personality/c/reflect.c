@@ -9,12 +9,17 @@
  * rt_sigreturn.
  *
  * Cost of an armed SUD: every system call of the thread takes the kernel's
- * slow entry path, the image's own included (about 100-150 TSC ticks here,
- * measured against the same call with SUD off). It stays armed by default
- * all the same: an int $0x80 site that was never patched must not reach the
- * kernel's ia32 layer, and only SUD sees it before it runs. On a kernel
- * without an int $0x80 gate the #GP catches every such site for free, so
- * nothing is armed there.
+ * slow entry path, the image's own included. Measured here (6.18 kernel,
+ * getppid through the vDSO gate, lat_null, min of 21 repetitions, six runs
+ * each, interleaved): 441-449 TSC ticks with SUD disarmed, 458-493 armed,
+ * so about 20-30 ticks (5%). It stays armed by default all the same: an
+ * int $0x80 site that was never rewritten must not reach the kernel's ia32
+ * layer, and only SUD sees it before it runs. On a kernel without an
+ * int $0x80 gate the #GP catches every such site for free, so nothing is
+ * armed there. A reflected call costs about 21,600 ticks (seccomp about
+ * 22,300; the kernel's own int $0x80 about 18,200), which is why each site
+ * is rewritten after its first trap (patch.c: a rewritten site costs what
+ * the gate costs; through page 0, 546 ticks in the same benchmark).
  */
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -423,7 +428,7 @@ void persona_reflect_child(void)
 long persona_init_hook(const struct persona_init_args *a)
 {
 	const struct persona_image_header *h = (const void *)(uintptr_t)PERSONA_IMAGE_BASE;
-	uint32_t mode = REFLECT_SUD;
+	uint32_t mode = REFLECT_SUD, form;
 	long r;
 
 	/* x86-64 programs make native calls of their own: SUD would trap
@@ -436,8 +441,9 @@ long persona_init_hook(const struct persona_init_args *a)
 		return r;
 	/* trampolines go right above the image, where no i386 mapping goes */
 	persona_patch_pool_hint = (uint32_t)((h->end + 0xfff) & ~0xfffull);
-	r = persona_patch_init(a->no_patch == 1 ? PATCH_OFF : a->no_patch == 2 ? PATCH_PAGE0 : PATCH_MOV,
-			       PERSONA_GATE32_PATCHED);
+	form = a->no_patch == 1 ? PATCH_OFF : a->no_patch == 2 ? PATCH_PAGE0 : PATCH_MOV;
+	persona_opts.no_patch = form == PATCH_OFF;
+	r = persona_patch_init(form, PERSONA_GATE32_PATCHED);
 	if (r < 0)
 		return r;
 	persona_sud_selector = SYSCALL_DISPATCH_FILTER_BLOCK;

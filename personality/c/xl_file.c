@@ -66,18 +66,58 @@ XL(open_by_handle_at)
 
 /* A 32-bit off_t result: past 2 GiB the i386 kernel says EOVERFLOW (the
  * position has moved, as there). */
+/* Seeking on a hashed ext4 directory (see xl_stat.c): the i386 positions
+ * are 32-bit cookies, at most the 32-bit end-of-directory mark, as ext4's
+ * llseek allows a compat caller. */
+#define EXT4_EOF_32 0x7fffffffll
+
+static long hashdir_seek(long fd, int64_t off, uint32_t whence)
+{
+	int64_t cur, target;
+
+	switch (whence) {
+	case 0: /* SEEK_SET */
+		target = off;
+		break;
+	case 1: /* SEEK_CUR */
+		cur = nsys3(__NR_lseek, fd, 0, 1);
+		if (cur < 0)
+			return cur;
+		target = (int64_t)((uint64_t)cur >> 32) + off;
+		break;
+	case 2: /* SEEK_END */
+		target = EXT4_EOF_32 + off;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (target < 0 || target > EXT4_EOF_32)
+		return -EINVAL;
+	cur = nsys3(__NR_lseek, fd, i386_hashdir_pos(target), 0);
+	return cur < 0 ? cur : target;
+}
+
+/* A 32-bit off_t result: past 2 GiB the i386 kernel says EOVERFLOW (the
+ * position has moved, as there). */
 XL(lseek)
 {
-	long r = nsys3(__NR_lseek, wide_s32(ARG0(f)), wide_s32(ARG1(f)), ARG2(f));
+	long fd = wide_s32(ARG0(f)), r;
 
+	if (unlikely(i386_hashdir((int)fd)))
+		return hashdir_seek(fd, wide_s32(ARG1(f)), ARG2(f));
+	r = nsys3(__NR_lseek, fd, wide_s32(ARG1(f)), ARG2(f));
 	return r > (long)I386_MAX_NON_LFS ? -EOVERFLOW : r;
 }
 
 /* _llseek(fd, offset_high, offset_low, loff_t *result, whence) */
 XL(_llseek)
 {
-	long r = nsys3(__NR_lseek, wide_s32(ARG0(f)), wide_pair(ARG2(f), ARG1(f)), ARG4(f));
+	long fd = wide_s32(ARG0(f)), r;
 
+	if (unlikely(i386_hashdir((int)fd)))
+		r = hashdir_seek(fd, (int64_t)wide_pair(ARG2(f), ARG1(f)), ARG4(f));
+	else
+		r = nsys3(__NR_lseek, fd, wide_pair(ARG2(f), ARG1(f)), ARG4(f));
 	if (r < 0)
 		return r;
 	return copy_to_user(ARG3(f), &r, sizeof(int64_t));
@@ -327,16 +367,9 @@ static long do_fcntl64(long fd, uint32_t cmd, uint32_t arg)
 
 XL(fcntl64) { return do_fcntl64(wide_s32(ARG0(f)), ARG1(f), ARG2(f)); }
 
-/* The old fcntl has no 64-bit lock commands. */
-XL(fcntl)
-{
-	switch (ARG1(f)) {
-	case F_GETLK64_: case F_SETLK64_: case F_SETLKW64_:
-	case F_OFD_GETLK_: case F_OFD_SETLK_: case F_OFD_SETLKW_:
-		return -EINVAL;
-	}
-	return do_fcntl64(wide_s32(ARG0(f)), ARG1(f), ARG2(f));
-}
+/* On x86 the old fcntl is fcntl64 (the ia32 table points both at
+ * compat_sys_fcntl64): the 64-bit lock commands work through it too. */
+XL(fcntl) { return do_fcntl64(wide_s32(ARG0(f)), ARG1(f), ARG2(f)); }
 
 /* ---- ioctl --------------------------------------------------------------------
  * A request passes when its argument means the same on both ABIs: an
@@ -405,6 +438,24 @@ static const struct ioctl_rule {
 	{ 0x40047602, IO_RENUMBER, 0x40087602 },  /* FS_IOC32_SETVERSION */
 	{ 0x00001268, IO_PASS, 0 },  /* BLKSSZGET: int */
 	{ 0x80041272, IO_RENUMBER, 0x80081272 },  /* BLKGETSIZE64: the kernel writes a u64 */
+	/* perf events: ints, u64s, and two numbers coding a pointer's size */
+	{ 0x2400, IO_PASS, 0 },      /* PERF_EVENT_IOC_ENABLE */
+	{ 0x2401, IO_PASS, 0 },      /* PERF_EVENT_IOC_DISABLE */
+	{ 0x2402, IO_PASS, 0 },      /* PERF_EVENT_IOC_REFRESH */
+	{ 0x2403, IO_PASS, 0 },      /* PERF_EVENT_IOC_RESET */
+	{ 0x40082404, IO_PASS, 0 },  /* PERF_EVENT_IOC_PERIOD: u64 */
+	{ 0x2405, IO_PASS, 0 },      /* PERF_EVENT_IOC_SET_OUTPUT */
+	{ 0x40042406, IO_RENUMBER, 0x40082406 },  /* PERF_EVENT_IOC_SET_FILTER: a string */
+	{ 0x80042407, IO_RENUMBER, 0x80082407 },  /* PERF_EVENT_IOC_ID: a u64 written */
+	{ 0x40042408, IO_PASS, 0 },  /* PERF_EVENT_IOC_SET_BPF: a u32 fd */
+	{ 0x40042409, IO_PASS, 0 },  /* PERF_EVENT_IOC_PAUSE_OUTPUT: u32 */
+	/* userfaultfd: structs of u64s */
+	{ 0xc018aa3f, IO_PASS, 0 },  /* UFFDIO_API */
+	{ 0xc020aa00, IO_PASS, 0 },  /* UFFDIO_REGISTER */
+	{ 0x8010aa01, IO_PASS, 0 },  /* UFFDIO_UNREGISTER */
+	{ 0x8010aa02, IO_PASS, 0 },  /* UFFDIO_WAKE */
+	{ 0xc028aa03, IO_PASS, 0 },  /* UFFDIO_COPY */
+	{ 0xc020aa04, IO_PASS, 0 },  /* UFFDIO_ZEROPAGE */
 	/* sockets: ints, and struct ifreq requests */
 	{ 0x8905, IO_PASS, 0 },   /* SIOCATMARK */
 	{ 0x8910, IO_IFREQ, 0 },  /* SIOCGIFNAME */
@@ -436,7 +487,7 @@ static long ioctl_refuse(uint32_t cmd)
 			break;
 		}
 	}
-	plog("ioctl request %#x: its i386 argument layout is not known here; -ENOTTY", cmd);
+	plog("ioctl request 0x%x: its i386 argument layout is not known here; -ENOTTY", cmd);
 	return -ENOTTY;
 }
 

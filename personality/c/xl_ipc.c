@@ -388,8 +388,12 @@ static long do_msgrcv(int32_t id, uint32_t umsg, int32_t msgsz, int32_t msgtyp, 
 	if (id < 0 || msgsz < 0)
 		return -EINVAL;
 	if (room > MSG_STACK) {
+		/* no message is longer than msgmax; should the limit be unreadable,
+		 * a megabyte is far beyond its default (8 KiB) */
 		long max = msgmax();
-		if (max > 0 && room > (size_t)max)
+		if (max <= 0)
+			max = 1 << 20;
+		if (room > (size_t)max)
 			room = max;
 	}
 	r = stage_alloc(&s, room);

@@ -66,11 +66,12 @@ XL(keyctl)
 
 	if (op == KEYCTL_INSTANTIATE_IOV_) {
 		struct iov_buf b;
-		long r = get_i386_iovec(&b, ARG2(f), ARG3(f));
+		uint32_t n = ARG2(f) ? ARG3(f) : 0;     /* no array: no payload */
+		long r = get_i386_iovec(&b, ARG2(f), n);
 
 		if (r < 0)
 			return r;
-		r = nsys5(__NR_keyctl, op, wide_s32(ARG1(f)), ARG2(f) ? (long)b.iov : 0, ARG3(f), wide_s32(ARG4(f)));
+		r = nsys5(__NR_keyctl, op, wide_s32(ARG1(f)), ARG2(f) ? (long)b.iov : 0, n, wide_s32(ARG4(f)));
 		put_iov_buf(&b);
 		return r;
 	}
@@ -249,21 +250,55 @@ XL(migrate_pages)
 	return nsys4(__NR_migrate_pages, wide_s32(ARG0(f)), n1, ARG2(f) ? &from : NULL, ARG3(f) ? &to : NULL);
 }
 
-/* get_mempolicy writes ALIGN(maxnode - 1, 32) / 8 bytes of mask on i386 */
+/* The number of ids in a sysfs "possible" list ("0", "0-3", "0,2-5"): the
+ * last number plus one, as nr_cpu_ids and nr_node_ids are; 1 if the file
+ * cannot be read. */
+uint32_t persona_possible_ids(const char *path)
+{
+	char buf[256];
+	long fd = nsys4(__NR_openat, -100, path, 0 /* O_RDONLY */, 0);
+	long n = fd < 0 ? -1 : nsys3(__NR_read, fd, buf, sizeof(buf));
+	uint32_t v = 0;
+
+	if (fd >= 0)
+		nsys1(__NR_close, fd);
+	for (long i = 0; i < n; i++) {
+		if (buf[i] >= '0' && buf[i] <= '9')
+			v = v * 10 + (uint32_t)(buf[i] - '0');
+		else if (buf[i] == '-' || buf[i] == ',')
+			v = 0;
+	}
+	return n > 0 ? v + 1 : 1;
+}
+
+static uint32_t node_ids(void)
+{
+	static uint32_t known;
+
+	if (!known)
+		known = persona_possible_ids("/sys/devices/system/node/possible");
+	return known;
+}
+
+/* get_mempolicy's mask, as copy_nodes_to_user writes it for a compat
+ * caller: when the i386 mask (in 64-bit words) is longer than the kernel's
+ * nodes (in 32-bit words), the tail is cleared and the nodes' words
+ * written; otherwise ceil(maxnode / 32) words. */
 XL(get_mempolicy)
 {
 	struct nodemask m;
 	uint32_t umask = ARG1(f), maxnode = ARG2(f);
-	uint32_t bits = maxnode ? maxnode - 1 : 0;
-	uint32_t bytes = (bits + 31) / 32 * 4;
+	uint64_t copy = ((uint64_t)maxnode - 1 + 63) / 64 * 8;
+	uint32_t nb = (node_ids() + 31) / 32 * 4;
+	uint64_t bytes = copy > nb ? copy : ((uint64_t)maxnode + 31) / 32 * 4;
 	long r;
 
-	if (umask && bits > PAGE_BITS)
+	if (umask && maxnode && copy > I386_PAGE_SIZE)
 		return -EINVAL;
 	memset(&m, 0, sizeof(m));
 	r = nsys5(__NR_get_mempolicy, ARG0(f), umask ? &m : NULL,
-		  umask ? (bits > NODE_BITS ? NODE_BITS + 1 : maxnode) : maxnode, ARG3(f), ARG4(f));
-	if (r < 0 || !umask || !bits)
+		  umask && maxnode > NODE_BITS + 1 ? NODE_BITS + 1 : maxnode, ARG3(f), ARG4(f));
+	if (r < 0 || !umask)
 		return r;
 	if (bytes > sizeof(m)) {
 		if (clear_user(umask + sizeof(m), bytes - sizeof(m)))
@@ -315,7 +350,8 @@ XL(pidfd_send_signal)
 	if (!ARG2(f))
 		return nsys4(__NR_pidfd_send_signal, wide_s32(ARG0(f)), wide_s32(ARG1(f)), 0, ARG3(f));
 	if (copy_from_user(u, ARG2(f), sizeof(u)))
-		return -EFAULT;
+		/* the native call reads the same 128 bytes, after its fd checks */
+		return nsys4(__NR_pidfd_send_signal, wide_s32(ARG0(f)), wide_s32(ARG1(f)), (uint64_t)ARG2(f), ARG3(f));
 	memset(&si, 0, sizeof(si));
 	si.signo = (int32_t)u[0];
 	si.err = (int32_t)u[1];

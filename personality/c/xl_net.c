@@ -13,6 +13,14 @@
  * when they fail, the native call is asked with an argument that cannot be
  * read (FAULT_ADDR): it reports a bad descriptor as the kernel would, and
  * otherwise the conversion's error stands.
+ *
+ * Known differences from the i386 kernel: recvmmsg and sendmmsg are loops
+ * of single native calls, as the kernel's are, but an error after some
+ * datagrams is dropped here where the kernel keeps it as the socket's
+ * pending error; IPsec policies (IP_XFRM_POLICY) are refused as by a kernel
+ * without its compat translator; netfilter's table options (IPT_SO_*,
+ * ARPT_SO_*, EBT_SO_*) are not converted and fail with -ENOSYS and a log
+ * line when the kernel would read them.
  */
 #include "persona.h"
 #include "i386_net.h"
@@ -45,6 +53,8 @@
 #define MCAST_JOIN_SOURCE_GROUP  46
 #define MCAST_LEAVE_SOURCE_GROUP 47
 #define MCAST_MSFILTER           48
+#define IP_XFRM_POLICY           17
+#define IPV6_XFRM_POLICY         35
 
 /* An address the kernel refuses to read (kernel half): -EFAULT, always. */
 #define FAULT_ADDR ((long)-4096)
@@ -55,8 +65,8 @@
  * what any control message can fill (SCM_MAX_FD descriptors plus
  * credentials and stamps). */
 #define CTL_NATIVE_MAX 65536
-/* Sent control data: larger than the kernel's optmem limit ever is, which
- * the native call then enforces as the kernel does. */
+/* Sent control data: far above the kernel's optmem limit (128 KiB by
+ * default), which the native call then enforces as the kernel does. */
 #define CTL_SEND_MAX (1ul << 20)
 
 static long fd_error(long nr, int32_t fd, long err)
@@ -508,8 +518,6 @@ XL(recvmmsg_time64)
 static int option_unsupported(int32_t level, int32_t name)
 {
 	if (level == SOL_IP || level == SOL_IPV6) {
-		if (name == MCAST_MSFILTER)
-			return 1;
 		if (level == SOL_IP && name >= 64 && name <= 65)        /* IPT_SO_SET_* / GET_* */
 			return 1;
 		if (level == SOL_IPV6 && name >= 64 && name <= 65)      /* IP6T_SO_* */
@@ -522,6 +530,19 @@ static int option_unsupported(int32_t level, int32_t name)
 	return 0;
 }
 
+/* Can len bytes at u be read? (the kernel copies the whole value first) */
+static int user_readable(uint32_t u, uint32_t len)
+{
+	uint8_t chunk[256];
+
+	for (uint32_t off = 0; off < len; off += sizeof(chunk)) {
+		uint32_t n = len - off < sizeof(chunk) ? len - off : sizeof(chunk);
+		if (copy_from_user(chunk, u + off, n))
+			return 0;
+	}
+	return 1;
+}
+
 /* A conversion failed with err: the native call, given an address it cannot
  * read, reports what the kernel checks first (descriptor, level, option);
  * if it gets as far as reading the value, err stands. */
@@ -530,6 +551,97 @@ static long set_replay(int32_t fd, int32_t level, int32_t name, uint32_t nlen, l
 	long r = nsys5(__NR_setsockopt, (long)fd, level, name, FAULT_ADDR, nlen);
 
 	return r == -EFAULT ? err : r;
+}
+
+/* MCAST_MSFILTER: struct group_filter, whose sockaddr_storage members are
+ * only 4-aligned on i386: the source list starts at 140, not 144. */
+#define GF32_HDR   140u             /* offsetof(compat_group_filter, gf_slist) */
+#define GF64_HDR   144u
+#define GF_SS      128u
+#define GF_MAX_SRC 1024u            /* far above igmp_max_msf / mld_max_msf */
+struct gf64_hdr {
+	uint32_t ifindex, pad;
+	uint8_t  group[GF_SS];
+	uint32_t fmode, numsrc;
+};
+_Static_assert(sizeof(struct gf64_hdr) == GF64_HDR, "x86-64 group_filter header");
+
+static long msfilter_set(int32_t fd, int32_t level, uint32_t uval, uint32_t len)
+{
+	struct { uint32_t ifindex; uint8_t group[GF_SS]; uint32_t fmode, numsrc; } __attribute__((packed)) h;
+	struct gf64_hdr *k;
+	uint64_t klen, n;
+	long r, p;
+
+	_Static_assert(sizeof(h) == GF32_HDR, "i386 group_filter header");
+	if (len < GF32_HDR)
+		return set_replay(fd, level, MCAST_MSFILTER, GF64_HDR, -EINVAL);
+	if (!user_readable(uval, len) || copy_from_user(&h, uval, sizeof(h)))
+		return set_replay(fd, level, MCAST_MSFILTER, GF64_HDR, -EFAULT);
+	n = h.numsrc;
+	if (n >= 0x1ffffff)
+		return set_replay(fd, level, MCAST_MSFILTER, GF64_HDR, -ENOBUFS);
+	if (GF32_HDR + n * GF_SS > len)
+		return set_replay(fd, level, MCAST_MSFILTER, GF64_HDR, -EINVAL);
+	if (n > GF_MAX_SRC)
+		return set_replay(fd, level, MCAST_MSFILTER, GF64_HDR, -ENOBUFS);
+	klen = GF64_HDR + n * GF_SS;
+	p = nsys6(__NR_mmap, 0, klen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p < 0)
+		return -ENOBUFS;
+	k = (struct gf64_hdr *)p;
+	k->ifindex = h.ifindex;
+	memcpy(k->group, h.group, GF_SS);
+	k->fmode = h.fmode;
+	k->numsrc = h.numsrc;
+	if (copy_from_user(k + 1, uval + GF32_HDR, n * GF_SS))
+		r = -EFAULT;
+	else
+		r = nsys5(__NR_setsockopt, (long)fd, level, MCAST_MSFILTER, k, klen);
+	nsys2(__NR_munmap, p, klen);
+	return r;
+}
+
+static long msfilter_get(int32_t fd, int32_t level, uint32_t uval, uint32_t ulen)
+{
+	struct { uint32_t ifindex; uint8_t group[GF_SS]; uint32_t fmode, numsrc; } __attribute__((packed)) h;
+	struct gf64_hdr *k;
+	int32_t len, klen32;
+	uint64_t klen, num;
+	long r, p;
+
+	if (copy_from_user(&len, ulen, sizeof(len)))
+		return nsys5(__NR_getsockopt, (long)fd, level, MCAST_MSFILTER, FAULT_ADDR, FAULT_ADDR);
+	if (len < (int32_t)GF32_HDR || copy_from_user(&h, uval, sizeof(h))) {
+		int32_t probe = GF64_HDR;
+		r = nsys5(__NR_getsockopt, (long)fd, level, MCAST_MSFILTER, FAULT_ADDR, &probe);
+		return r != -EFAULT ? r : len < (int32_t)GF32_HDR ? -EINVAL : -EFAULT;
+	}
+	num = h.numsrc < GF_MAX_SRC ? h.numsrc : GF_MAX_SRC;
+	klen = GF64_HDR + num * GF_SS;
+	p = nsys6(__NR_mmap, 0, klen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p < 0)
+		return -ENOBUFS;
+	k = (struct gf64_hdr *)p;
+	k->ifindex = h.ifindex;
+	memcpy(k->group, h.group, GF_SS);
+	k->fmode = h.fmode;
+	k->numsrc = (uint32_t)num;
+	klen32 = (int32_t)klen;
+	r = nsys5(__NR_getsockopt, (long)fd, level, MCAST_MSFILTER, k, &klen32);
+	if (r == 0) {
+		/* the sources copied, then the length, mode and count, as the
+		 * kernel stores them for i386 */
+		uint64_t copied = k->numsrc < num ? k->numsrc : num;
+		int32_t outlen = GF32_HDR + copied * GF_SS;
+		if (copy_to_user(uval + GF32_HDR, k + 1, copied * GF_SS) ||
+		    copy_to_user(ulen, &outlen, sizeof(outlen)) ||
+		    copy_to_user(uval + offsetof(__typeof__(h), fmode), &k->fmode, 4) ||
+		    copy_to_user(uval + offsetof(__typeof__(h), numsrc), &k->numsrc, 4))
+			r = -EFAULT;
+	}
+	nsys2(__NR_munmap, p, klen);
+	return r;
 }
 
 /* copy_from_user for an option value, replayed on a fault */
@@ -584,7 +696,8 @@ static long do_setsockopt(int32_t fd, int32_t level, int32_t name, uint32_t uval
 	     name == MCAST_BLOCK_SOURCE || name == MCAST_UNBLOCK_SOURCE)) {
 		struct i386_group_source_req g32;
 		struct { uint32_t ifindex, pad; uint8_t group[128], source[128]; } g;
-		if (len < sizeof(g32))
+		/* IPv4 wants the exact size, IPv6 at least it */
+		if (len < sizeof(g32) || (level == SOL_IP && len != sizeof(g32)))
 			return set_replay(fd, level, name, sizeof(g), -EINVAL);
 		OPT_IN(&g32, sizeof(g32), sizeof(g));
 		g.ifindex = g32.gsr_interface;
@@ -593,7 +706,26 @@ static long do_setsockopt(int32_t fd, int32_t level, int32_t name, uint32_t uval
 		memcpy(g.source, g32.gsr_source, sizeof(g.source));
 		return nsys5(__NR_setsockopt, (long)fd, level, name, &g, sizeof(g));
 	}
+	if ((level == SOL_IP || level == SOL_IPV6) && name == MCAST_MSFILTER)
+		return msfilter_set(fd, level, uval, len);
+	if ((level == SOL_IP && name == IP_XFRM_POLICY) || (level == SOL_IPV6 && name == IPV6_XFRM_POLICY)) {
+		/* IPsec policies have an i386 layout the kernel converts only
+		 * with its optional compat translator; without one (the usual
+		 * case) it refuses them after reading: so do we */
+		long r;
+		if (!uval && !len)
+			return nsys5(__NR_setsockopt, (long)fd, level, name, 0, 0);
+		r = set_replay(fd, level, name, len, -EFAULT);
+		if (r != -EFAULT)
+			return r;
+		return user_readable(uval, len) ? -EOPNOTSUPP : -EFAULT;
+	}
 	if (option_unsupported(level, name)) {
+		/* the kernel may refuse it before reading the value (no such
+		 * option here, module not loaded, wrong socket): then so do we */
+		long r = nsys5(__NR_setsockopt, (long)fd, level, name, FAULT_ADDR, len);
+		if (r != -EFAULT)
+			return r;
 		plog("setsockopt level %d option %d: i386 layout not converted", level, name);
 		return -ENOSYS;
 	}
@@ -624,7 +756,16 @@ static long do_getsockopt(int32_t fd, int32_t level, int32_t name, uint32_t uval
 			return -EFAULT;
 		return 0;
 	}
+	if ((level == SOL_IP || level == SOL_IPV6) && name == MCAST_MSFILTER)
+		return msfilter_get(fd, level, uval, ulen);
 	if (option_unsupported(level, name)) {
+		int32_t len;
+		long r;
+		if (copy_from_user(&len, ulen, sizeof(len)))
+			return nsys5(__NR_getsockopt, (long)fd, level, name, FAULT_ADDR, FAULT_ADDR);
+		r = nsys5(__NR_getsockopt, (long)fd, level, name, FAULT_ADDR, &len);
+		if (r != -EFAULT)
+			return r;
 		plog("getsockopt level %d option %d: i386 layout not converted", level, name);
 		return -ENOSYS;
 	}

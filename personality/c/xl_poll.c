@@ -13,11 +13,18 @@
  * format, as the kernel's poll_select_finish() does (not for a zero timeout,
  * and a store that faults is ignored).
  *
+ * Signal masks: a temporary mask is the program's view; the native call
+ * gets the image's version of it (its own signals open, deferred ones
+ * blocked, ksig.h). When a deferred signal is open under the mask the
+ * program already has a signal: the call polls once without waiting and
+ * reports EINTR if nothing was ready, as the kernel does with a pending one.
+ *
  * epoll_event is the same packed 12 bytes on both ABIs and poll's pollfd the
- * same 8 bytes, so poll, epoll_* and ppoll_time64 are PASS rows.
+ * same 8 bytes, so poll, epoll_wait and epoll_ctl are PASS rows.
  */
 #include "persona.h"
 #include "i386_time.h"
+#include "ksig.h"
 #include <linux/mman.h>
 
 #define NSEC_PER_SEC  1000000000L
@@ -30,6 +37,13 @@
 /* fd sets up to this many fds are converted on the stack, larger ones in a
  * temporary native mapping. */
 #define FDSET_LOCAL_BITS 4096
+/* The kernel clamps n to the size of the descriptor table, which never
+ * exceeds fs.nr_open (2^20 by default); clamping to that bound, a multiple
+ * of 64, keeps an absurd n from staging gigabytes and changes nothing
+ * else. Between the table size and this bound an odd number of words is
+ * still staged whole, so the bytes past the table size are stored back as
+ * zeros where the kernel leaves them alone (they describe no open fd). */
+#define SELECT_N_BOUND (1 << 20)
 
 enum tmo_kind { TMO_TIMEVAL32, TMO_TIMESPEC32, TMO_TIMESPEC64 };
 
@@ -146,17 +160,22 @@ static void timeout_out(uint32_t u, const struct __kernel_timespec *left, enum t
 }
 
 /* A signal mask argument: checks the size and reads the mask, so that the
- * native call cannot fail on it after the fd sets were converted. */
-static long sigmask_in(uint64_t *mask, uint32_t umask, uint32_t size)
+ * native call cannot fail on it after the fd sets were converted; turns it
+ * into the native mask and says whether a signal is pending for it. */
+static long sigmask_in(uint64_t *mask, uint32_t umask, uint32_t size, int *pending)
 {
+	*pending = 0;
 	if (!umask)
 		return 0;
 	if (size != I386_SIGSET_SIZE)
 		return -EINVAL;
 	if (copy_from_user(mask, umask, sizeof(*mask)))
 		return -EFAULT;
+	*mask = sigmask_for_wait(*mask, pending);
 	return 1;
 }
+
+static const struct __kernel_timespec no_wait = { 0, 0 };
 
 static long do_select(int32_t n, uint32_t in, uint32_t out, uint32_t ex,
 		      uint32_t utmo, enum tmo_kind kind, uint32_t umask, uint32_t masksize)
@@ -166,15 +185,17 @@ static long do_select(int32_t n, uint32_t in, uint32_t out, uint32_t ex,
 	uint64_t mask;
 	struct fdsets sets;
 	long has_tmo, has_mask, r;
-	int nonzero;
+	int nonzero, pending;
 
 	has_tmo = timeout_in(&ts, utmo, kind);
 	if (has_tmo < 0)
 		return has_tmo;
-	has_mask = sigmask_in(&mask, umask, masksize);
+	has_mask = sigmask_in(&mask, umask, masksize, &pending);
 	if (has_mask < 0)
 		return has_mask;
 	nonzero = has_tmo && (ts.tv_sec || ts.tv_nsec);
+	if (n > SELECT_N_BOUND)
+		n = SELECT_N_BOUND;
 	if (n < 0) {
 		r = -EINVAL;
 	} else {
@@ -182,9 +203,12 @@ static long do_select(int32_t n, uint32_t in, uint32_t out, uint32_t ex,
 		if (r == 0) {
 			pack.mask = &mask;
 			pack.size = sizeof(mask);
+			struct __kernel_timespec idle = no_wait;
 			r = nsys6(__NR_pselect6, n, (long)sets.native[0], (long)sets.native[1],
-				  (long)sets.native[2], (long)(has_tmo ? &ts : NULL),
+				  (long)sets.native[2], (long)(pending ? &idle : has_tmo ? &ts : NULL),
 				  (long)(has_mask ? &pack : NULL));
+			if (pending && r == 0)
+				r = -EINTR;
 		}
 		r = fdsets_out(&sets, r);
 	}
@@ -229,23 +253,120 @@ XL(pselect6_time64)
 	return do_pselect6(f, TMO_TIMESPEC64);
 }
 
-XL(ppoll)
+static long do_ppoll(struct i386_frame *f, enum tmo_kind kind)
 {
-	struct __kernel_timespec ts;
+	struct __kernel_timespec ts, idle = no_wait;
 	uint64_t mask;
 	long has_tmo, has_mask, r;
-	int nonzero;
+	int nonzero, pending;
 
-	has_tmo = timeout_in(&ts, ARG2(f), TMO_TIMESPEC32);
+	has_tmo = timeout_in(&ts, ARG2(f), kind);
 	if (has_tmo < 0)
 		return has_tmo;
-	has_mask = sigmask_in(&mask, ARG3(f), ARG4(f));
+	has_mask = sigmask_in(&mask, ARG3(f), ARG4(f), &pending);
 	if (has_mask < 0)
 		return has_mask;
 	nonzero = has_tmo && (ts.tv_sec || ts.tv_nsec);
-	r = nsys5(__NR_ppoll, wide_u32(ARG0(f)), wide_u32(ARG1(f)), has_tmo ? &ts : NULL,
-		  has_mask ? &mask : NULL, sizeof(mask));
+	r = nsys5(__NR_ppoll, wide_u32(ARG0(f)), wide_u32(ARG1(f)),
+		  pending ? &idle : has_tmo ? &ts : NULL, has_mask ? &mask : NULL, sizeof(mask));
+	if (pending && r == 0)
+		r = -EINTR;
 	if (nonzero)
-		timeout_out(ARG2(f), &ts, TMO_TIMESPEC32);
+		timeout_out(ARG2(f), &ts, kind);
 	return r;
+}
+
+XL(ppoll)
+{
+	return do_ppoll(f, TMO_TIMESPEC32);
+}
+
+XL(ppoll_time64)
+{
+	return do_ppoll(f, TMO_TIMESPEC64);
+}
+
+/* epoll_pwait: the mask is checked before the descriptor, as the kernel does */
+XL(epoll_pwait)
+{
+	uint64_t mask;
+	int pending;
+	long has_mask = sigmask_in(&mask, ARG4(f), ARG5(f), &pending), r;
+
+	if (has_mask < 0)
+		return has_mask;
+	r = nsys6(__NR_epoll_pwait, wide_s32(ARG0(f)), wide_u32(ARG1(f)), wide_s32(ARG2(f)),
+		  pending ? 0 : wide_s32(ARG3(f)), (long)(has_mask ? &mask : NULL), sizeof(mask));
+	return pending && r == 0 ? -EINTR : r;
+}
+
+/* epoll_pwait2: a struct __kernel_timespec timeout, read and checked first */
+XL(epoll_pwait2)
+{
+	struct __kernel_timespec ts, idle = no_wait;
+	uint64_t mask;
+	int pending;
+	long has_tmo = timeout_in(&ts, ARG3(f), TMO_TIMESPEC64), has_mask, r;
+
+	if (has_tmo < 0)
+		return has_tmo;
+	has_mask = sigmask_in(&mask, ARG4(f), ARG5(f), &pending);
+	if (has_mask < 0)
+		return has_mask;
+	r = nsys6(__NR_epoll_pwait2, wide_s32(ARG0(f)), wide_u32(ARG1(f)), wide_s32(ARG2(f)),
+		  (long)(pending ? &idle : has_tmo ? &ts : NULL), (long)(has_mask ? &mask : NULL),
+		  sizeof(mask));
+	return pending && r == 0 ? -EINTR : r;
+}
+
+/* ---- io_getevents / io_pgetevents -------------------------------------- */
+/* struct io_event is 32 bytes of 64-bit fields on both ABIs; the context id
+ * is a 32-bit address (io_setup keeps the ring below 4 GiB). */
+
+XL(io_getevents)
+{
+	struct __kernel_timespec ts;
+
+	if (ARG4(f) && get_i386_timespec(&ts, ARG4(f)))
+		return -EFAULT;
+	return nsys5(__NR_io_getevents, wide_u32(ARG0(f)), wide_s32(ARG1(f)), wide_s32(ARG2(f)),
+		     wide_u32(ARG3(f)), ARG4(f) ? &ts : NULL);
+}
+
+/* The sixth argument points to { sigset pointer, sigset size }: i386 words. */
+static long do_io_pgetevents(struct i386_frame *f, enum tmo_kind kind)
+{
+	struct __kernel_timespec ts, idle = no_wait;
+	struct { uint32_t mask, size; } sig32 = { 0, 0 };
+	struct { uint64_t mask, size; } sig;
+	uint64_t mask;
+	long has_mask, r;
+	int pending;
+
+	if (ARG4(f)) {
+		if (kind == TMO_TIMESPEC32 ? get_i386_timespec(&ts, ARG4(f))
+					   : copy_from_user(&ts, ARG4(f), sizeof(ts)))
+			return -EFAULT;
+	}
+	if (ARG5(f) && copy_from_user(&sig32, ARG5(f), sizeof(sig32)))
+		return -EFAULT;
+	has_mask = sigmask_in(&mask, sig32.mask, sig32.size, &pending);
+	if (has_mask < 0)
+		return has_mask;
+	sig.mask = has_mask ? (uint64_t)&mask : 0;
+	sig.size = sig32.size;
+	r = nsys6(__NR_io_pgetevents, wide_u32(ARG0(f)), wide_s32(ARG1(f)),
+		  wide_s32(ARG2(f)), wide_u32(ARG3(f)),
+		  (long)(pending ? &idle : ARG4(f) ? &ts : NULL), (long)(ARG5(f) ? &sig : NULL));
+	return pending && r == 0 ? -EINTR : r;
+}
+
+XL(io_pgetevents)
+{
+	return do_io_pgetevents(f, TMO_TIMESPEC32);
+}
+
+XL(io_pgetevents_time64)
+{
+	return do_io_pgetevents(f, TMO_TIMESPEC64);
 }

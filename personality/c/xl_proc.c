@@ -475,7 +475,12 @@ XL(sched_getaffinity)
 	uint8_t mask[CPUMASK_LOCAL];
 	long r;
 
-	if (len & 3)
+	static uint32_t cpu_ids;
+
+	if (!cpu_ids)
+		cpu_ids = persona_possible_ids("/sys/devices/system/cpu/possible");
+	/* the compat checks: whole 32-bit words, enough bits for every CPU */
+	if ((len & 3) || (uint64_t)len * 8 < cpu_ids)
 		return -EINVAL;
 	/* the native call wants whole 64-bit words */
 	r = nsys3(__NR_sched_getaffinity, wide_s32(ARG0(f)),

@@ -18,6 +18,8 @@
  * x86-64 target is exec'd natively; a script whose interpreter is i386 goes
  * through persona too, any other script to the kernel.
  *
+ * readlink("/proc/self/exe") names the program, not the persona binary.
+ *
  * set_thread_area: x86-64 has no GDT TLS entries for 64-bit processes; a
  * slot of the process's LDT stands in (see fault.c for the selector fix-up).
  */
@@ -28,24 +30,26 @@
 #include "sysnr.h"
 #include "ksig.h"
 
-#define AT_FDCWD_       (-100)
-#define AT_EMPTY_PATH_  0x1000
-#define AT_SYMLINK_NOFOLLOW_ 0x100
-#define O_RDONLY_       0
-#define O_NOFOLLOW_     0400000
-#define O_CLOEXEC_      02000000
-#define F_DUPFD_CLOEXEC_ 1030
-#define X_OK_           1
-#define PROT_RW         3
-#define MAP_PRIVATE_ANON_NORESERVE 0x4022
-#define PATH_MAX_       4096
-#define MAX_ARG_STRLEN_ (32 * 4096)
+#include <linux/fcntl.h>
+#include <linux/mman.h>
+#include <linux/limits.h>
+/* the kernel's MAX_ARG_STRLEN: one argument string is at most 32 pages */
+#define ARG_STRLEN_MAX  (32 * 4096)
+
+#define X_OK_           1       /* <unistd.h>'s, not in the uapi headers */
 /* where the vfork wait pipe's ends go: out of the way of the program's fds */
 #define PRIVATE_FD_MIN  900
 
 extern void persona_reflect_child(void) __attribute__((weak));
 /* the ucontext of a reflected call in progress (reflect.c), or NULL */
 extern void *persona_reflect_uc __attribute__((weak));
+
+static int strcmp_(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
 
 /* ---- exit ------------------------------------------------------------- */
 
@@ -86,12 +90,12 @@ static void child_after_fork(void)
 static long vfork_pipe(int fds[2])
 {
 	int raw[2];
-	long r = nsys2(__NR_pipe2, raw, O_CLOEXEC_);
+	long r = nsys2(__NR_pipe2, raw, O_CLOEXEC);
 
 	if (r < 0)
 		return r;
 	for (int i = 0; i < 2; i++) {
-		long hi = nsys3(__NR_fcntl, raw[i], F_DUPFD_CLOEXEC_, PRIVATE_FD_MIN);
+		long hi = nsys3(__NR_fcntl, raw[i], F_DUPFD_CLOEXEC, PRIVATE_FD_MIN);
 		if (hi >= 0) {
 			nsys1(__NR_close, raw[i]);
 			fds[i] = (int)hi;
@@ -302,7 +306,8 @@ struct argbuf {
 
 static long argbuf_init(struct argbuf *ab)
 {
-	long p = nsys6(__NR_mmap, 0, ARGBUF_STR + ARGBUF_VEC, PROT_RW, MAP_PRIVATE_ANON_NORESERVE, -1, 0);
+	long p = nsys6(__NR_mmap, 0, ARGBUF_STR + ARGBUF_VEC, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (p < 0 && p > -4096)
 		return p;
@@ -357,7 +362,7 @@ static long argbuf_user(struct argbuf *ab, uint32_t uvec, uint32_t skip)
 		if (i < skip)
 			continue;
 		size_t room = (size_t)(ab->str_end - ab->str);
-		r = strncpy_from_user(ab->str, p, room < MAX_ARG_STRLEN_ ? room : MAX_ARG_STRLEN_);
+		r = strncpy_from_user(ab->str, p, room < ARG_STRLEN_MAX ? room : ARG_STRLEN_MAX);
 		if (r == -ENAMETOOLONG)
 			return -E2BIG;
 		if (r < 0)
@@ -380,10 +385,10 @@ static long read_head(int dirfd, const char *path, uint32_t flags, uint8_t *buf,
 {
 	long fd, r;
 
-	if (!path[0] && (flags & AT_EMPTY_PATH_))
+	if (!path[0] && (flags & AT_EMPTY_PATH))
 		return nsys4(__NR_pread64, dirfd, buf, n, 0);
 	fd = nsys4(__NR_openat, dirfd, path,
-		   O_RDONLY_ | O_CLOEXEC_ | ((flags & AT_SYMLINK_NOFOLLOW_) ? O_NOFOLLOW_ : 0), 0);
+		   O_RDONLY | O_CLOEXEC | ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0), 0);
 	if (fd < 0)
 		return fd;
 	r = nsys4(__NR_pread64, fd, buf, n, 0);
@@ -398,7 +403,7 @@ static long path_for_persona(int dirfd, const char *path, uint32_t flags, char *
 	char link[64];
 	long len;
 
-	if (path[0] == '/' || (dirfd == AT_FDCWD_ && path[0])) {
+	if (path[0] == '/' || (dirfd == AT_FDCWD && path[0])) {
 		if (strlen(path) + 1 > n)
 			return -ENAMETOOLONG;
 		memcpy(out, path, strlen(path) + 1);
@@ -409,7 +414,7 @@ static long path_for_persona(int dirfd, const char *path, uint32_t flags, char *
 	if (len < 0)
 		return len;
 	out[len] = 0;
-	if (!path[0] && (flags & AT_EMPTY_PATH_))
+	if (!path[0] && (flags & AT_EMPTY_PATH))
 		return 0;
 	if ((size_t)len + 1 + strlen(path) + 1 > n)
 		return -ENAMETOOLONG;
@@ -475,7 +480,7 @@ static int parse_shebang(char *buf, long n, char **interp, char **arg)
 
 static long do_execve(int dirfd, uint32_t upath, uint32_t uargv, uint32_t uenvp, uint32_t flags)
 {
-	static char path[PATH_MAX_], target[PATH_MAX_], argv0[PATH_MAX_];
+	static char path[PATH_MAX], target[PATH_MAX], argv0[PATH_MAX];
 	static char head[256];
 	struct argbuf ab;
 	char *interp = 0, *iarg = 0;
@@ -494,12 +499,12 @@ static long do_execve(int dirfd, uint32_t upath, uint32_t uargv, uint32_t uenvp,
 		via_persona = 1;
 	} else if (n > 0 && !parse_shebang(head, n, &interp, &iarg)) {
 		static uint8_t ihead[64];
-		long in = read_head(AT_FDCWD_, interp, 0, ihead, sizeof(ihead));
+		long in = read_head(AT_FDCWD, interp, 0, ihead, sizeof(ihead));
 		via_persona = in > 0 && is_i386_elf(ihead, in);
 	}
 	if (via_persona) {
 		/* what the kernel would check before loading anything */
-		r = nsys4(__NR_faccessat2, dirfd, path, X_OK_, flags & (AT_EMPTY_PATH_ | AT_SYMLINK_NOFOLLOW_));
+		r = nsys4(__NR_faccessat2, dirfd, path, X_OK_, flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
 		if (r < 0)
 			return r;
 		r = path_for_persona(dirfd, path, flags, target, sizeof(target));
@@ -559,12 +564,57 @@ static long do_execve(int dirfd, uint32_t upath, uint32_t uargv, uint32_t uenvp,
 
 XL(execve)
 {
-	return do_execve(AT_FDCWD_, ARG0(f), ARG1(f), ARG2(f), 0);
+	return do_execve(AT_FDCWD, ARG0(f), ARG1(f), ARG2(f), 0);
 }
 
 XL(execveat)
 {
 	return do_execve((int32_t)ARG0(f), ARG1(f), ARG2(f), ARG3(f), ARG4(f));
+}
+
+/* ---- readlink of /proc/self/exe ---------------------------------------- */
+
+/* The kernel names the persona binary there; the program must see itself
+ * (busybox and others re-exec /proc/self/exe, or find files beside it).
+ * Returns the link's length, or 0 if path is not this process's exe link. */
+static long own_exe_link(uint32_t upath)
+{
+	char path[64], mine[48];
+	long r = strncpy_from_user(path, upath, sizeof(path));
+
+	if (r < 0 || !persona_process.exe_path[0])
+		return 0;
+	psnprintf(mine, sizeof(mine), "/proc/%ld/exe", nsys0(__NR_getpid));
+	if (strcmp_(path, "/proc/self/exe") && strcmp_(path, "/proc/thread-self/exe") && strcmp_(path, mine))
+		return 0;
+	return (long)strlen(persona_process.exe_path);
+}
+
+static long readlink_exe(uint32_t ubuf, int32_t size, long len)
+{
+	if (size <= 0)
+		return -EINVAL;
+	if (len > size)
+		len = size;
+	return copy_to_user(ubuf, persona_process.exe_path, (size_t)len) < 0 ? -EFAULT : len;
+}
+
+XL(readlink)
+{
+	long len = own_exe_link(ARG0(f));
+
+	if (len)
+		return readlink_exe(ARG1(f), (int32_t)ARG2(f), len);
+	return nsys3(__NR_readlink, wide_u32(ARG0(f)), wide_u32(ARG1(f)), wide_s32(ARG2(f)));
+}
+
+XL(readlinkat)
+{
+	long len = own_exe_link(ARG1(f));
+
+	if (len)        /* an absolute path: the directory fd does not matter */
+		return readlink_exe(ARG2(f), (int32_t)ARG3(f), len);
+	return nsys4(__NR_readlinkat, wide_s32(ARG0(f)), wide_u32(ARG1(f)), wide_u32(ARG2(f)), wide_s32(ARG3(f)));
 }
 
 /* ---- TLS: set_thread_area, get_thread_area, modify_ldt ----------------- */
@@ -578,59 +628,89 @@ struct i386_user_desc {
 	uint32_t limit;
 	uint32_t flags;
 };
+_Static_assert(sizeof(struct i386_user_desc) == sizeof(persona_main_thread.tls_desc[0]), "tls_desc");
 #define UD_LM           0x80u
 #define UD_EMPTY_BITS   0x7fu
 #define UD_EMPTY_VALUE  0x28u   /* read_exec_only | seg_not_present */
 
-static struct i386_user_desc tls_desc[PERSONA_TLS_SLOTS];
-static uint8_t tls_used[PERSONA_TLS_SLOTS];
-
-long persona_tls_slot_valid(uint32_t slot)
+/* The calling thread (only the main one until threads exist). */
+static struct persona_thread *current_thread(void)
 {
-	return slot >= PERSONA_TLS_SLOT_FIRST && slot < PERSONA_TLS_SLOT_FIRST + PERSONA_TLS_SLOTS &&
-	       tls_used[slot - PERSONA_TLS_SLOT_FIRST];
+	return &persona_main_thread;
 }
 
 static int desc_is_empty(const struct i386_user_desc *d)
 {
-	return (!d->base_addr && !d->limit && !(d->flags & UD_EMPTY_BITS)) ||
-	       (!d->base_addr && !d->limit && (d->flags & UD_EMPTY_BITS) == UD_EMPTY_VALUE);
+	return !d->base_addr && !d->limit &&
+	       (!(d->flags & UD_EMPTY_BITS) || (d->flags & UD_EMPTY_BITS) == UD_EMPTY_VALUE);
 }
 
-/* Writes the descriptor at udesc into its LDT slot; with allocate, an
- * entry_number of -1 picks a free slot and is written back. */
+static struct i386_user_desc *entry_desc(struct persona_thread *t, uint32_t entry)
+{
+	return (struct i386_user_desc *)t->tls_desc[entry - PERSONA_TLS_ENTRY_MIN];
+}
+
+uint16_t persona_tls_ldt_selector(uint16_t sel)
+{
+	struct persona_thread *t = current_thread();
+	uint32_t entry = sel >> 3, i = entry - PERSONA_TLS_ENTRY_MIN;
+
+	if ((sel & 7) != 3 || entry < PERSONA_TLS_ENTRY_MIN || i >= PERSONA_TLS_ENTRIES)
+		return 0;
+	if (!t->tls_slot[i] || desc_is_empty(entry_desc(t, entry)))
+		return 0;
+	return (uint16_t)(t->tls_slot[i] << 3 | 7);     /* TI: the LDT, RPL 3 */
+}
+
+/* An entry number as a caller may give it: 12..14, or the LDT slot that
+ * stands in for one of them in this thread (%gs >> 3, as glibc computes
+ * it). Returns the entry, or 0. */
+static uint32_t tls_entry(struct persona_thread *t, uint32_t n)
+{
+	if (n >= PERSONA_TLS_ENTRY_MIN && n < PERSONA_TLS_ENTRY_MIN + PERSONA_TLS_ENTRIES)
+		return n;
+	for (uint32_t i = 0; i < PERSONA_TLS_ENTRIES; i++)
+		if (t->tls_slot[i] && t->tls_slot[i] == n)
+			return PERSONA_TLS_ENTRY_MIN + i;
+	return 0;
+}
+
+/* Writes the i386 descriptor at udesc as the thread's TLS entry (in the
+ * LDT slot standing in for it); with allocate, an entry_number of -1 picks
+ * the first empty entry and is written back, as the kernel does. */
 static long tls_install(uint32_t udesc, int allocate)
 {
+	struct persona_thread *t = current_thread();
 	struct i386_user_desc d;
-	uint32_t slot;
+	uint32_t entry;
 	long r;
 
 	if (copy_from_user(&d, udesc, sizeof(d)) < 0)
 		return -EFAULT;
-	if (d.entry_number == (uint32_t)-1 && allocate) {
-		for (slot = 0; slot < PERSONA_TLS_SLOTS && tls_used[slot]; slot++)
-			;
-		if (slot == PERSONA_TLS_SLOTS)
+	entry = d.entry_number;
+	if (entry == (uint32_t)-1 && allocate) {
+		for (entry = PERSONA_TLS_ENTRY_MIN; entry < PERSONA_TLS_ENTRY_MIN + PERSONA_TLS_ENTRIES; entry++)
+			if (desc_is_empty(entry_desc(t, entry)))
+				break;
+		if (entry == PERSONA_TLS_ENTRY_MIN + PERSONA_TLS_ENTRIES)
 			return -ESRCH;
-		slot += PERSONA_TLS_SLOT_FIRST;
-	} else {
-		slot = d.entry_number;
-		if (slot < PERSONA_TLS_SLOT_FIRST || slot >= PERSONA_TLS_SLOT_FIRST + PERSONA_TLS_SLOTS)
-			return -EINVAL;
+		if (copy_to_user(udesc, &entry, sizeof(entry)) < 0)
+			return -EFAULT;
+	} else if (!(entry = tls_entry(t, entry))) {
+		return -EINVAL;
 	}
+	uint32_t i = entry - PERSONA_TLS_ENTRY_MIN;
+	if (!t->tls_slot[i])    /* the main thread: the LDT slot of the same number */
+		t->tls_slot[i] = (uint16_t)entry;
 	d.flags &= ~UD_LM;
 	struct i386_user_desc ld = d;
-	ld.entry_number = slot;
+	ld.entry_number = t->tls_slot[i];
 	r = nsys3(__NR_modify_ldt, 0x11, &ld, sizeof(ld));
 	if (r < 0)
 		return r;
-	uint32_t i = slot - PERSONA_TLS_SLOT_FIRST;
-	tls_desc[i] = ld;
-	tls_used[i] = !desc_is_empty(&ld);
-	persona_thread_by_slot[slot] = tls_used[i] ? &persona_main_thread : 0;
-	persona_main_thread.tls_slot = tls_used[i] ? slot : 0;
-	if (d.entry_number == (uint32_t)-1 && copy_to_user(udesc, &slot, sizeof(slot)) < 0)
-		return -EFAULT;
+	d.entry_number = entry;
+	*entry_desc(t, entry) = d;
+	persona_thread_by_slot[t->tls_slot[i]] = t;
 	return 0;
 }
 
@@ -641,18 +721,20 @@ XL(set_thread_area)
 
 XL(get_thread_area)
 {
-	uint32_t slot;
+	struct persona_thread *t = current_thread();
+	struct i386_user_desc d;
+	uint32_t entry;
 
-	if (copy_from_user(&slot, ARG0(f), sizeof(slot)) < 0)
+	if (copy_from_user(&entry, ARG0(f), sizeof(entry)) < 0)
 		return -EFAULT;
-	if (slot < PERSONA_TLS_SLOT_FIRST || slot >= PERSONA_TLS_SLOT_FIRST + PERSONA_TLS_SLOTS)
+	if (!(entry = tls_entry(t, entry)))
 		return -EINVAL;
-	struct i386_user_desc d = tls_desc[slot - PERSONA_TLS_SLOT_FIRST];
-	if (!tls_used[slot - PERSONA_TLS_SLOT_FIRST]) {
+	d = *entry_desc(t, entry);
+	if (desc_is_empty(&d)) {
 		memset(&d, 0, sizeof(d));
 		d.flags = UD_EMPTY_VALUE;
 	}
-	d.entry_number = slot;
+	d.entry_number = entry;
 	return copy_to_user(ARG0(f), &d, sizeof(d)) < 0 ? -EFAULT : 0;
 }
 

@@ -24,6 +24,10 @@
  * returns, not before it; a handler delivered after sigsuspend runs with the
  * suspend mask's bits as the kernel does, but nested deliveries after it see
  * the handler's mask; the fxsave image covers x87 and SSE state, not AVX.
+ * A signal that lands in the few instructions between the gate's exit hook
+ * and its return to i386 code stays deferred until the next call returns
+ * or the next signal arrives in i386 code (a restartable way out of the
+ * gate would close that window).
  */
 #include "persona.h"
 #include "image.h"
@@ -81,6 +85,18 @@ void sigmask_set_program(uint64_t m)
 	m &= ~UNBLOCKABLE;
 	emu_blocked = m & RESERVED;
 	native_mask_set((m & ~RESERVED) | defer_blocked);
+}
+
+uint64_t sigmask_for_wait(uint64_t m, int *pending)
+{
+	m &= ~UNBLOCKABLE;
+	*pending = (deferred & ~m) != 0;
+	/* what arrives during the wait is delivered with m in force, as after
+	 * sigsuspend (a signal blocked by the program's own mask can only have
+	 * been taken because m let it through) */
+	suspend_mask = m;
+	suspend_active = 1;
+	return (m & ~RESERVED) | defer_blocked;
 }
 
 /* ---- native actions ------------------------------------------------------ */
@@ -173,8 +189,10 @@ static void requeue_blocked(uint64_t blocked)
 
 void persona_signal_exit(struct i386_frame *f, void *uc)
 {
-	if (likely(!deferred))
+	if (likely(!deferred)) {
+		suspend_active = 0;
 		return;
+	}
 	for (;;) {
 		uint64_t prog = sigmask_program();
 		uint64_t now = suspend_active ? suspend_mask : prog;

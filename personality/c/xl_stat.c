@@ -256,6 +256,138 @@ XL(ustat)
 
 #define DIRBUF 4096
 
+/* ext4 directory cookies.
+ * ext4 hands out directory positions ("cookies", d_off) as hashes: 64-bit
+ * ones (major << 32 | minor) to native callers, 32-bit ones (the major half
+ * alone) to compat callers, whose off_t is 32 bits. Through the personality
+ * every call is native, so an i386 program would see cookies that do not
+ * fit its d_off (glibc's non-LFS readdir then fails with EOVERFLOW). A
+ * batch holding a cookie above 32 bits, from an ext4 directory, is a hashed
+ * one: its cookies are given to i386 code as their high halves, which are
+ * exactly the 32-bit cookies, and the fd is remembered so that lseek and
+ * _llseek translate positions on it both ways (a 32-bit cookie c is the
+ * 64-bit position c << 32: the first entry of that hash). */
+
+#define EXT4_SUPER_MAGIC_ 0xEF53
+#define HASHDIR_SLOTS     32
+#define EXT4_EOF_32       0x7fffffffll
+#define EXT4_EOF_64       0x7fffffffffffffffll
+
+static struct hashdir { int32_t fd; uint64_t dev, ino; } hashdirs[HASHDIR_SLOTS];
+static uint32_t hashdirs_used;  /* slots ever used: 0 keeps lseek's check free */
+
+static int on_ext4(int fd)
+{
+	struct native_statfs sf;
+
+	return nsys2(__NR_fstatfs, fd, &sf) == 0 && sf.f_type == EXT4_SUPER_MAGIC_;
+}
+
+static void hashdir_note(int fd)
+{
+	struct native_stat st;
+	uint32_t slot = HASHDIR_SLOTS;
+
+	if (nsys2(__NR_fstat, fd, &st) < 0)
+		return;
+	for (uint32_t i = 0; i < hashdirs_used; i++) {
+		if (hashdirs[i].fd == fd || hashdirs[i].fd < 0)
+			slot = i;
+		if (hashdirs[i].fd == fd)
+			break;
+	}
+	if (slot == HASHDIR_SLOTS) {
+		if (hashdirs_used == HASHDIR_SLOTS)
+			slot = (uint32_t)fd % HASHDIR_SLOTS;     /* forget one */
+		else
+			slot = hashdirs_used++;
+	}
+	hashdirs[slot] = (struct hashdir){ fd, st.st_dev, st.st_ino };
+}
+
+/* Is fd a hashed ext4 directory seen before? Checks that the fd still names
+ * the same directory (it may have been closed and reused). */
+int i386_hashdir(int fd)
+{
+	struct native_stat st;
+
+	for (uint32_t i = 0; i < hashdirs_used; i++) {
+		if (hashdirs[i].fd != fd)
+			continue;
+		if (nsys2(__NR_fstat, fd, &st) == 0 && st.st_dev == hashdirs[i].dev &&
+		    st.st_ino == hashdirs[i].ino)
+			return 1;
+		hashdirs[i].fd = -1;
+		return 0;
+	}
+	return 0;
+}
+
+/* A native cookie as i386 code sees it. */
+static int64_t cookie32(int64_t c, int hashed)
+{
+	return hashed ? (int64_t)((uint64_t)c >> 32) : c;
+}
+
+/* An i386 position on a hashed directory as the native one. */
+int64_t i386_hashdir_pos(int64_t pos32)
+{
+	return pos32 >= EXT4_EOF_32 ? EXT4_EOF_64 : (int64_t)((uint64_t)pos32 << 32);
+}
+
+/* Whether a batch of native records is from a hashed ext4 directory. */
+static int batch_hashed(int fd, const char *buf, long n)
+{
+	for (long off = 0; off < n; ) {
+		const struct native_dirent64 *d = (const void *)(buf + off);
+
+		if ((uint64_t)d->d_off >> 32) {
+			if (!on_ext4(fd))
+				return 0;
+			hashdir_note(fd);
+			return 1;
+		}
+		off += d->d_reclen;
+	}
+	return 0;
+}
+
+/* getdents64: the records are the same; on a hashed directory the cookies
+ * are rewritten in place to their 32-bit form. */
+XL(getdents64)
+{
+	int fd = (int32_t)ARG0(f);
+	uint32_t dirp = ARG1(f);
+	long n = nsys3(__NR_getdents64, fd, (uint64_t)dirp, ARG2(f));
+	int hashed = -1;
+
+	for (long off = 0; n > 0 && off < n; ) {
+		struct { int64_t ino, off; uint16_t reclen; } __attribute__((packed)) h;
+
+		if (copy_from_user(&h, dirp + (uint32_t)off, sizeof(h)))
+			return -EFAULT;
+		if (hashed < 0) {
+			if (!((uint64_t)h.off >> 32)) {
+				off += h.reclen;
+				if (off < n)
+					continue;
+				break;
+			}
+			hashed = on_ext4(fd);
+			if (!hashed)
+				break;
+			hashdir_note(fd);
+			off = 0;        /* rewrite from the first record */
+			continue;
+		}
+		h.off = cookie32(h.off, 1);
+		if (copy_to_user(dirp + (uint32_t)off + 8, &h.off, sizeof(h.off)))
+			return -EFAULT;
+		off += h.reclen;
+	}
+	return n;
+}
+
 /* getdents (141): native getdents64 records become compat_linux_dirent
  * records. An i386 record is always shorter than its native one, but a
  * native read can still return entries that do not fit what is left of the
@@ -280,11 +412,13 @@ XL(getdents)
 	for (;;) {
 		long n = nsys3(__NR_getdents64, fd, buf, sizeof(buf));
 		long off = 0;
+		int hashed;
 
 		if (n < 0)
 			return used ? (long)used : n;
 		if (n == 0)
 			break;
+		hashed = batch_hashed(fd, buf, n);
 		while (off < n) {
 			const struct native_dirent64 *d = (const void *)(buf + off);
 			uint32_t namlen = (uint32_t)strlen(d->d_name);
@@ -300,13 +434,18 @@ XL(getdents)
 				goto out;
 			}
 			h.d_ino = (uint32_t)d->d_ino;
-			h.d_off = (uint32_t)d->d_off;
+			h.d_off = (uint32_t)cookie32(d->d_off, hashed);
 			h.d_reclen = (uint16_t)reclen;
-			if (copy_to_user(dirp + used, &h, I386_DIRENT_NAME) ||
+			/* the kernel's order: d_ino, d_reclen, the name, d_type; an
+			 * entry's d_off lands once the entry is complete */
+			if (copy_to_user(dirp + used, &h.d_ino, 4) ||
+			    copy_to_user(dirp + used + 8, &h.d_reclen, 2) ||
 			    copy_to_user(dirp + used + I386_DIRENT_NAME, d->d_name, namlen + 1) ||
-			    copy_to_user(dirp + used + reclen - 1, &type, 1)) {
+			    copy_to_user(dirp + used + reclen - 1, &type, 1) ||
+			    copy_to_user(dirp + used + 4, &h.d_off, 4)) {
+				/* what was delivered stands, as in compat_filldir */
 				nsys3(__NR_lseek, fd, pos, 0);
-				return -EFAULT;
+				return used ? (long)used : -EFAULT;
 			}
 			used += reclen;
 			pos = d->d_off;
@@ -336,18 +475,23 @@ XL(readdir)
 		return n;
 	if (pos < 0)
 		pos = 0;
+	if (batch_hashed(fd, buf, n) || i386_hashdir(fd))
+		h.d_offset = (uint32_t)cookie32(pos, 1);
+	else
+		h.d_offset = (uint32_t)pos;
 	namlen = (uint32_t)strlen(d->d_name);
 	if ((uint32_t)d->d_ino != d->d_ino) {
 		nsys3(__NR_lseek, fd, pos, 0);
 		return -EOVERFLOW;
 	}
-	/* the rest of what was read is delivered by later calls */
-	nsys3(__NR_lseek, fd, d->d_off, 0 /* SEEK_SET */);
 	h.d_ino = (uint32_t)d->d_ino;
-	h.d_offset = (uint32_t)pos;
 	h.d_namlen = (uint16_t)namlen;
 	if (copy_to_user(dirp, &h, I386_OLD_DIRENT_NAME) ||
-	    copy_to_user(dirp + I386_OLD_DIRENT_NAME, d->d_name, namlen + 1))
+	    copy_to_user(dirp + I386_OLD_DIRENT_NAME, d->d_name, namlen + 1)) {
+		nsys3(__NR_lseek, fd, pos, 0);  /* the entry was not delivered */
 		return -EFAULT;
+	}
+	/* the rest of what was read is delivered by later calls */
+	nsys3(__NR_lseek, fd, d->d_off, 0 /* SEEK_SET */);
 	return 1;
 }

@@ -11,6 +11,10 @@
 #include <linux/time.h>
 #include <linux/timex.h>
 
+/* An address the kernel never reads (its own half): a native call given it
+ * makes every check it makes before reading, then fails with -EFAULT. */
+#define FAULT_ADDR ((long)-4096)
+
 /* ---- conversions ------------------------------------------------------ */
 
 long get_i386_timespec(struct __kernel_timespec *ts, uint32_t uaddr)
@@ -136,10 +140,10 @@ XL(clock_settime)
 {
 	struct __kernel_timespec ts;
 
-	/* a bad clock is reported before a bad pointer: the native call,
-	 * given the same address, decides */
+	/* a bad clock is reported before a bad pointer: the native call
+	 * decides which */
 	if (get_i386_timespec(&ts, ARG1(f)))
-		return nsys2(__NR_clock_settime, wide_s32(ARG0(f)), wide_u32(ARG1(f)));
+		return nsys2(__NR_clock_settime, wide_s32(ARG0(f)), FAULT_ADDR);
 	return nsys2(__NR_clock_settime, wide_s32(ARG0(f)), &ts);
 }
 
@@ -152,10 +156,10 @@ XL(clock_nanosleep)
 	uint32_t urem = ARG3(f);
 	long r;
 
-	/* On a bad request pointer the native call, given the same address,
-	 * reports the same error the kernel would: it checks the clock first. */
+	/* On a bad request pointer the native call reports the error the
+	 * kernel would: it checks the clock first. */
 	if (get_i386_timespec(&req, ARG2(f)))
-		return nsys4(__NR_clock_nanosleep, wide_s32(ARG0(f)), flags, wide_u32(ARG2(f)), NULL);
+		return nsys4(__NR_clock_nanosleep, wide_s32(ARG0(f)), flags, FAULT_ADDR, NULL);
 	r = nsys4(__NR_clock_nanosleep, wide_s32(ARG0(f)), flags, &req,
 		  urem ? &rem : NULL);
 	if (r == -EINTR && urem && !(flags & TIMER_ABSTIME) && put_i386_timespec(urem, &rem))

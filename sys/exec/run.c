@@ -204,11 +204,17 @@ int cmd_run(int argc, char **argv)
 
 	struct stack_args sa = { .bits = pe.bits };
 	uint64_t stack_lo, stack_hi;
+	/* an executable stack only when asked for: PT_GNU_STACK with PF_X, or
+	 * (as the kernel does for i386) an old file without PT_GNU_STACK */
+	int stack_prot = PROT_READ | PROT_WRITE | (pe.bits == 32 ? PROT_EXEC : 0);
+	for (unsigned k = 0; k < pe.phnum; k++)
+		if (pe.ph[k].type == PT_GNU_STACK)
+			stack_prot = PROT_READ | PROT_WRITE | ((pe.ph[k].flags & PF_X) ? PROT_EXEC : 0);
 	if (pe.bits == 32) {
 		/* the i386 stack just below the image; the mmap area below it */
 		stack_hi = PERSONA_STACK_TOP;
 		stack_lo = stack_hi - PERSONA_STACK_SIZE;
-		if (mmap((void *)(uintptr_t)stack_lo, PERSONA_STACK_SIZE, PROT_READ | PROT_WRITE,
+		if (mmap((void *)(uintptr_t)stack_lo, PERSONA_STACK_SIZE, stack_prot,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0) == MAP_FAILED)
 			return fail_file(prog, "cannot map the i386 stack", 126);
 		uint64_t mmap_top = stack_lo - PERSONA_MMAP_GAP;
@@ -233,7 +239,7 @@ int cmd_run(int argc, char **argv)
 		add_aux(&sa, AT_SYSINFO, h->sysinfo);
 		add_aux(&sa, AT_SYSINFO_EHDR, h->vdso);
 	} else {
-		void *st = mmap(NULL, PERSONA_STACK_SIZE, PROT_READ | PROT_WRITE,
+		void *st = mmap(NULL, PERSONA_STACK_SIZE, stack_prot,
 				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_GROWSDOWN, -1, 0);
 		if (st == MAP_FAILED)
 			return fail_file(prog, "cannot map the stack", 126);
@@ -289,8 +295,11 @@ int cmd_run(int argc, char **argv)
 	if (!sp)
 		return fail_file(prog, "arguments and environment do not fit the stack", 126);
 
+	/* persona itself, for the program's execve of another i386 program */
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	self[n > 0 ? n : 0] = 0;
+	if (n <= 0 && !realpath((const char *)getauxval(AT_EXECFN), self))
+		snprintf(self, sizeof(self), "%s", (const char *)getauxval(AT_EXECFN));
 	if (!realpath(prog, real))
 		snprintf(real, sizeof(real), "%s", prog);
 	ia.persona_exe = self;
@@ -306,6 +315,13 @@ int cmd_run(int argc, char **argv)
 			fd = hi;
 		}
 		ia.log_fd = fd;
+		/* absolute: an exec'd i386 program reopens it from another cwd */
+		static char abs_log[PATH_MAX];
+		if (log_path[0] != '/' && getcwd(abs_log, sizeof(abs_log) - strlen(log_path) - 2)) {
+			strcat(abs_log, "/");
+			strcat(abs_log, log_path);
+			log_path = abs_log;
+		}
 		ia.log_path = log_path;
 	}
 	/* what ps and /proc/self/comm show: the program, as after a native exec */

@@ -2,8 +2,8 @@
 # tests/e2e/busybox.sh — Debian's static i386 busybox, an unmodified real
 # program, natively and under `persona run`: the same output for file
 # tools, archives and the shell (pipes, command substitution, redirections,
-# background jobs, scripts). See lib.sh.
-. tests/e2e/lib.sh
+# background jobs, scripts). See lib/same.sh.
+. tests/e2e/lib/same.sh
 
 bb=$(dpkg -L busybox-static 2>/dev/null | grep '/bin/busybox$' | head -1)
 if [ -z "$bb" ] || [ ! -x "$bb" ]; then
@@ -42,3 +42,5 @@ same "busybox sh background jobs" -- "$bb" sh -c 'sleep 0.2 & p=$!; echo started
 same "busybox sh status and control" -- "$bb" sh -c '(exit 3); echo $?; false || echo alt; for i in 1 2 3; do echo $i; done | sort -r; exit 5'
 same "busybox sh runs a script" -- "$bb" sh -c "'$d/script.sh' a b; echo \"script status \$?\""
 same "busybox sh exec of a missing program" -- "$bb" sh -c 'nosuchprogram-here; echo "status $?"'
+same "busybox /proc/self/exe names busybox" -- "$bb" sh -c 'readlink /proc/self/exe; realpath /proc/self/exe'
+same "busybox applets re-exec /proc/self/exe" -- "$bb" sh -c 'env | grep -c PERSONA_REGISTRY; xargs echo <'"$d/a.txt"

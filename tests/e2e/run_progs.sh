@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/e2e/run_progs.sh — the i386 test programs (tests/prog), static and
 # dynamic, natively and under `persona run`: same output, same exit status,
-# same files. See lib.sh.
-. tests/e2e/lib.sh
+# same files. See lib/same.sh.
+. tests/e2e/lib/same.sh
 
 for kind in static dynamic; do
 	p=$progdir
@@ -20,6 +20,7 @@ for kind in static dynamic; do
 	same "fork, exec, wait, pipes $kind" -- "$p/procs-$kind" "$p/exitcode-$kind"
 	same "stdio, malloc, time $kind" -- "$p/dyn-$kind"
 	same "registers kept $kind" -- "$p/regs-$kind"
+	same "TLS and LDT segments $kind" -- "$p/tls-$kind"
 done
 same "hello static-pie" -- "$progdir/hello-static-pie"
 # x86-64 programs: persona run maps the image and starts them natively

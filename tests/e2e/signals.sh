@@ -5,8 +5,8 @@
 # masks, sigsuspend, sigtimedwait, sigaltstack, faults with siglongjmp and
 # with a handler that moves eip, FPU state across handlers, EINTR, SIGCHLD,
 # signalfd (tests/prog/sigtest.c); then traps and kills in busybox sh.
-# See lib.sh.
-. tests/e2e/lib.sh
+# See lib/same.sh.
+. tests/e2e/lib/same.sh
 
 for kind in static dynamic; do
 	same "signals $kind (tests/prog/sigtest.c)" -- "$progdir/sigtest-$kind"

@@ -3,6 +3,7 @@
  * statuses seen by the parent. PROGRAM is an i386
  * program (tests/prog/exitcode) the children exec. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -106,6 +107,17 @@ int main(int argc, char **argv)
 	}
 	waitpid(p, &st, 0);
 	printf("vfork child's write seen by the parent: %d\n", shared);
+
+	/* fexecve: execveat(fd, "", ..., AT_EMPTY_PATH) */
+	p = fork();
+	if (p == 0) {
+		char *fargv[] = { "exitcode", "exit", "6", NULL };
+		int fd = open(argv[1], O_RDONLY);
+		fexecve(fd, fargv, environ);
+		_exit(127);
+	}
+	waitpid(p, &st, 0);
+	status("fexecve", st);
 
 	/* exec of something missing fails in the caller */
 	p = fork();

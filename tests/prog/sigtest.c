@@ -6,6 +6,7 @@
  * case runs; a case name runs that one.
  */
 #include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -130,6 +131,16 @@ static void case_mask(void)
 	sigset_t after;
 	sigprocmask(SIG_BLOCK, NULL, &after);
 	printf("sigsuspend: ret %d errno %s count %d still-blocked %d\n", r, errno == EINTR ? "EINTR" : "other",
+	       count, sigismember(&after, SIGUSR1));
+
+	/* ppoll with a mask that lets it through: the same as sigsuspend */
+	reset();
+	sigprocmask(SIG_BLOCK, &s, NULL);
+	raise(SIGUSR1);
+	struct timespec second = { 1, 0 };
+	r = ppoll(NULL, 0, &second, &empty);
+	sigprocmask(SIG_BLOCK, NULL, &after);
+	printf("ppoll: ret %d errno %s count %d still-blocked %d\n", r, errno == EINTR ? "EINTR" : "other",
 	       count, sigismember(&after, SIGUSR1));
 
 	/* sigtimedwait takes a blocked signal without its handler */

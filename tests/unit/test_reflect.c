@@ -29,6 +29,7 @@
 
 #include "personality/c/persona.h"
 #include "personality/c/reflect.h"
+#include "personality/c/image.h"
 #include "sysnr.h"
 #include "support/i386call.h"
 
@@ -333,6 +334,53 @@ static void patched_site_is_reflected_once(void **state)
 	persona_patch_init(PATCH_OFF, 0);
 }
 
+/* mov $nr, %eax; then argument set-up that the trampoline replays; then
+ * int $0x80: push $0x12345678; mov $getppid, %eax; mov %esi, %ebx;
+ * mov (%esp), %ecx; int $0x80; pop %edx */
+static void patched_site_replays_the_setup(void **state)
+{
+	struct code c = { user_code + 512, user_code + 512 };
+	uint64_t patched = persona_stats.sites_patched;
+	uint32_t site, gate;
+	uint8_t *mov;
+	(void)state;
+	arm();
+
+	gate = emit_fake_gate(&c);
+	assert_int_equal(persona_patch_init(PATCH_MOV, gate), 0);
+	c.start = c.p = user_code;
+	store(&c, ESP, res_at(R_ESP0));
+	mov_imm(&c, ESI, PAT_ESI);
+	push_imm(&c, 0x12345678);
+	mov = c.p;
+	mov_imm(&c, EAX, I386_NR_getppid);
+	b(&c, 0x89); b(&c, 0xf3);                     /* mov %esi, %ebx */
+	b(&c, 0x8b); b(&c, 0x0c); b(&c, 0x24);        /* mov (%esp), %ecx */
+	site = here(&c);
+	int80(&c);
+	pop(&c, EDX);
+	store(&c, EAX, res_at(R_EAX));
+	store(&c, EBX, res_at(R_EBX));
+	store(&c, ECX, res_at(R_ECX));
+	store(&c, EDX, res_at(R_EDX));
+	store(&c, ESP, res_at(R_ESP));
+	jmp_far_mem(&c, exit_ptr);
+	for (int i = 0; i < 3; i++) {
+		memset(res, 0, 64);
+		run32();
+		assert_int_equal(res[R_EAX], (uint32_t)getppid());
+		assert_int_equal(res[R_EBX], PAT_ESI);
+		assert_int_equal(res[R_ECX], 0x12345678);
+		assert_int_equal(res[R_EDX], 0x12345678);
+		assert_int_equal(res[R_ESP], res[R_ESP0]);
+		assert_int_equal(mov[0], 0xe8);
+	}
+	assert_int_equal(persona_patch_state(site), 1);
+	assert_int_equal(persona_stats.sites_patched - patched, 1);
+	persona_code_mapped((uint32_t)(uintptr_t)user_code, 1024);
+	persona_patch_init(PATCH_OFF, 0);
+}
+
 static void site_without_mov_stays_reflected(void **state)
 {
 	struct code c = { user_code, user_code };
@@ -371,6 +419,43 @@ static void page0_form_needs_mmap_min_addr_zero(void **state)
 		skip();         /* page 0 is mappable here: nothing to refuse */
 	assert_int_equal(persona_patch_init(PATCH_PAGE0, 0x1000), -EPERM);
 	persona_patch_init(PATCH_OFF, 0);
+}
+
+/* A kernel without an ia32 gate raises #GP (SIGSEGV, error code 0x402) for
+ * int $0x80 instead of running it; the image's fault handler passes it to
+ * persona_reflect_fault. This kernel may have the gate, so the fault is
+ * built here as the kernel would deliver it. */
+static void int80_general_protection_is_reflected(void **state)
+{
+	struct code c = { user_code, user_code };
+	uint32_t site;
+	siginfo_t si;
+	ucontext_t uc;
+	uint64_t before = persona_stats.way[WAY_REFLECTED];
+	(void)state;
+	arm();
+
+	persona_opts.no_patch = 1;
+	site = here(&c);
+	int80(&c);
+	memset(&si, 0, sizeof(si));
+	memset(&uc, 0, sizeof(uc));
+	si.si_signo = SIGSEGV;
+	si.si_code = SI_KERNEL;
+	uc.uc_mcontext.gregs[REG_TRAPNO] = 13;
+	uc.uc_mcontext.gregs[REG_ERR] = 0x402;
+	uc.uc_mcontext.gregs[REG_RIP] = site;
+	uc.uc_mcontext.gregs[REG_CSGSFS] = 0x23;      /* cs in the low 16 bits: 32-bit code */
+	uc.uc_mcontext.gregs[REG_RAX] = I386_NR_getppid;
+	uc.uc_mcontext.gregs[REG_RBX] = PAT_EBX;
+	assert_int_equal(persona_reflect_fault(SIGSEGV, &si, &uc), 1);
+	assert_int_equal(uc.uc_mcontext.gregs[REG_RAX], getppid());
+	assert_int_equal(uc.uc_mcontext.gregs[REG_RIP], site + 2);
+	assert_int_equal(uc.uc_mcontext.gregs[REG_RBX], PAT_EBX);
+	assert_int_equal(persona_stats.way[WAY_REFLECTED] - before, 1);
+	/* any other fault is not reflection's */
+	uc.uc_mcontext.gregs[REG_ERR] = 0;
+	assert_int_equal(persona_reflect_fault(SIGSEGV, &si, &uc), 0);
 }
 
 /* ---- i386 signals ------------------------------------------------------- */
@@ -598,8 +683,10 @@ int main(void)
 		cmocka_unit_test_setup(reflected_32bit_call_keeps_registers, setup),
 		cmocka_unit_test_setup(no_patch_keeps_reflecting, setup),
 		cmocka_unit_test_setup(patched_site_is_reflected_once, setup),
+		cmocka_unit_test_setup(patched_site_replays_the_setup, setup),
 		cmocka_unit_test_setup(site_without_mov_stays_reflected, setup),
 		cmocka_unit_test_setup(page0_form_needs_mmap_min_addr_zero, setup),
+		cmocka_unit_test_setup(int80_general_protection_is_reflected, setup),
 		cmocka_unit_test_setup(signal_handler_sees_i386_frame, setup),
 		cmocka_unit_test_setup(old_style_handler_and_sigreturn, setup),
 		cmocka_unit_test_setup(eintr_without_sa_restart, setup),

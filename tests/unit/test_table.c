@@ -6,8 +6,8 @@
  *   handler an XLATE/EMUL row has a handler linked in
  *   hole    an unused number answers -ENOSYS, from the kernel too
  * A row newer than the installed headers is reported as skipped, not
- * passed. A missing handler of another translator domain is skipped with
- * its name until that domain lands; this file's list of them only shrinks.
+ * passed. A missing handler is a failure (the dispatch would answer the
+ * row with -ENOSYS).
  *
  * Both unistd headers define __NR_* with different values, so each is read
  * where it is included: the macros are turned into strings at that point
@@ -57,36 +57,6 @@ static struct row rows[] = {
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
 
-/* Rows whose handlers other translator domains provide (time, polling,
- * sockets, IPC, futex; signals; process creation, exec and TLS). A missing
- * one is skipped, not failed, until it lands. */
-static const char *const other_domains[] = {
-	"time", "stime", "gettimeofday", "settimeofday", "clock_settime", "clock_gettime",
-	"clock_getres", "clock_nanosleep", "nanosleep", "adjtimex", "clock_adjtime",
-	"setitimer", "getitimer", "utime", "utimes", "futimesat", "utimensat",
-	"timer_create", "timer_settime", "timer_gettime", "timerfd_settime", "timerfd_gettime",
-	"sched_rr_get_interval", "times", "select", "_newselect", "pselect6", "pselect6_time64",
-	"ppoll", "futex", "socketcall", "getsockopt", "setsockopt", "sendmsg", "recvmsg",
-	"sendmmsg", "recvmmsg", "recvmmsg_time64", "ipc", "semctl", "shmctl", "shmat",
-	"msgsnd", "msgrcv", "msgctl", "mq_open", "mq_timedsend", "mq_timedreceive",
-	"mq_notify", "mq_getsetattr", "io_getevents", "io_pgetevents", "io_pgetevents_time64",
-	"sigaction", "rt_sigaction", "signal", "sgetmask", "ssetmask", "sigprocmask",
-	"rt_sigprocmask", "sigsuspend", "rt_sigsuspend", "sigpending", "rt_sigpending",
-	"rt_sigtimedwait", "rt_sigtimedwait_time64", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
-	"sigaltstack", "sigreturn", "rt_sigreturn", "pause", "signalfd", "signalfd4",
-	"fork", "vfork", "clone", "clone3", "execve", "execveat", "exit", "exit_group",
-	"set_thread_area", "get_thread_area", "modify_ldt", "arch_prctl", "iopl", "ioperm",
-	"persona_batch",
-};
-
-static int other_domain(const char *name)
-{
-	for (size_t i = 0; i < sizeof(other_domains) / sizeof(other_domains[0]); i++)
-		if (!strcmp(other_domains[i], name))
-			return 1;
-	return 0;
-}
-
 static int unknown(const char *text) { return !strncmp(text, "__NR_", 5); }
 
 static void check_nr(void **state)
@@ -120,10 +90,6 @@ static void check_handler(void **state)
 
 	if (persona_handler(r->nr))
 		return;
-	if (other_domain(r->name)) {
-		printf("# %s (table line %d): handler of another domain not linked yet\n", r->name, r->line);
-		skip();
-	}
 	fail_msg("table line %d: %s is %s but no xl_%s is linked", r->line, r->name, r->kind, r->name);
 }
 

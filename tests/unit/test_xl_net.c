@@ -249,6 +249,20 @@ static const struct rcase rcases[] = {
 	{ __LINE__, SOCK_STREAM, 0, 64, 0 },
 };
 
+/* The same message calls through socketcall: an argument block per call. */
+static long p32_socketcall(long nr, long a, long b, long c, long d, long e, long f)
+{
+	static uint32_t *args;
+	long call = nr == NR(sendmsg) ? SYS_SENDMSG : nr == NR(recvmsg) ? SYS_RECVMSG : 0;
+
+	if (!call)
+		return p32(nr, a, b, c, d, e, f);
+	if (!args)
+		args = lowmem(4096);
+	args[0] = (uint32_t)a, args[1] = (uint32_t)b, args[2] = (uint32_t)c;
+	return p32(NR(socketcall), call, LOW(args), 0, 0, 0, 0);
+}
+
 static void scm_rights(void **state)
 {
 	uint8_t *sb = lowmem(4096), *kb = lowmem(4096), *pb = lowmem(4096);
@@ -263,7 +277,9 @@ static void scm_rights(void **state)
 		int before = count_fds();
 		long kr = rights_scenario(k32, c->type, c->nfd, c->ctlroom, c->passcred, sb, kb, &ks);
 		assert_int_equal(count_fds(), before);
-		long pr = rights_scenario(p32, c->type, c->nfd, c->ctlroom, c->passcred, sb, pb, &ps);
+		/* odd rows go through socketcall */
+		long pr = rights_scenario(i % 2 ? p32_socketcall : p32, c->type, c->nfd, c->ctlroom,
+					  c->passcred, sb, pb, &ps);
 		if (count_fds() != before)
 			fail_msg("line %d: descriptors leaked", c->line);
 		if (ks != ps || kr != pr)
@@ -281,6 +297,64 @@ static void scm_rights(void **state)
 		if (memcmp(kb + M_DATA, pb + M_DATA, 256) || memcmp(kb + M_CTL, pb + M_CTL, M_CTLSZ))
 			fail_msg("line %d: received bytes differ", c->line);
 	}
+}
+
+/* Credentials sent explicitly (SCM_CREDENTIALS from the i386 side), then
+ * received; recvmmsg_time64 on the same pair. */
+static void send_credentials(void **state)
+{
+	uint8_t *b[2] = { lowmem(4096), lowmem(4096) }, *sb = lowmem(4096);
+	long s[2], r[2], m[2];
+
+	(void)state;
+	persona_test_init();
+	if (!k32_available())
+		skip();
+	for (int w = 0; w < 2; w++) {
+		callfn call = w ? p32 : k32;
+		int sv[2], one = 1;
+		assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+		memset(sb, 0, 2048);
+		memcpy(sb + M_DATA, "cred", 4);
+		put_iov(sb, 0, M_DATA, 4);
+		struct i386_cmsghdr h = { 12 + 12, SOL_SOCKET, SCM_CREDENTIALS };
+		int32_t cred[3] = { getpid(), (int32_t)getuid(), (int32_t)getgid() };
+		memcpy(sb + M_CTL, &h, sizeof(h));
+		memcpy(sb + M_CTL + 12, cred, sizeof(cred));
+		put_hdr(sb, 0, 0, 1, 1, 24);
+		s[w] = call(NR(sendmsg), sv[0], LOW(sb), 0, 0, 0, 0);
+		/* a bogus pid must be refused the same way */
+		cred[0] = 1;
+		memcpy(sb + M_CTL + 12, cred, sizeof(cred));
+		m[w] = call(NR(sendmsg), sv[0], LOW(sb), 0, 0, 0, 0);
+		if (m[w] > 0)
+			recv(sv[1], sb + 1024, 16, 0);      /* root may send any pid */
+		/* receive through recvmmsg_time64, one message */
+		uint8_t *rb = b[w];
+		memset(rb, XL_DIFF_FILL, 2048);
+		memset(rb + M_DATA, 0, 16);
+		put_iov(rb, 0, M_DATA, 16);
+		put_hdr(rb, 0, 0, 1, 1, 64);
+		struct i386_mmsghdr mm;
+		memcpy(&mm.msg_hdr, rb + M_HDR, sizeof(mm.msg_hdr));
+		mm.msg_len = 0;
+		memcpy(rb + 1800, &mm, sizeof(mm));
+		struct __kernel_timespec ts = { 2, 0 };
+		memcpy(rb + 1900, &ts, sizeof(ts));
+		r[w] = call(NR(recvmmsg_time64), sv[1], LOW(rb + 1800), 1, MSG_DONTWAIT, LOW(rb + 1900), 0);
+		close(sv[0]);
+		close(sv[1]);
+	}
+	assert_int_equal(s[0], 4);
+	assert_int_equal(s[1], 4);
+	assert_int_equal(m[0], m[1]);
+	assert_int_equal(r[0], 1);
+	assert_int_equal(r[1], 1);
+	/* mmsghdr: controllen, flags, msg_len; the control bytes (pid/uid/gid) */
+	assert_memory_equal(b[0] + 1800 + 20, b[1] + 1800 + 20, 12);
+	assert_memory_equal(b[0] + M_CTL, b[1] + M_CTL, 64);
+	assert_memory_equal(b[0] + M_DATA, b[1] + M_DATA, 16);
 }
 
 /* Error paths, in the kernel's order. */
@@ -590,6 +664,67 @@ static void sockopts(void **state)
 	close(s);
 }
 
+/* Multicast source filters (struct group_filter: the source list sits at
+ * 140 on i386, 144 on x86-64), IPsec policies (refused for i386 without the
+ * kernel's translator) and the exact size IPv4 wants for source requests. */
+static void multicast_filters(void **state)
+{
+	uint8_t *b[2] = { lowmem(4096), lowmem(4096) };
+	long set[2], get[2], other[2][4];
+
+	(void)state;
+	persona_test_init();
+	if (!k32_available())
+		skip();
+	for (int w = 0; w < 2; w++) {
+		callfn call = w ? p32 : k32;
+		uint8_t *g = b[w];
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		memset(g, 0, 4096);
+		uint32_t ifindex = 1, fmode = 1 /* MCAST_INCLUDE */, n = 2;
+		struct sockaddr_in grp = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0xe00000fb) };
+		memcpy(g, &ifindex, 4);
+		memcpy(g + 4, &grp, sizeof(grp));
+		memcpy(g + 132, &fmode, 4);
+		memcpy(g + 136, &n, 4);
+		for (uint32_t i = 0; i < n; i++) {
+			struct sockaddr_in src = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x0a000001 + i) };
+			memcpy(g + 140 + 128 * i, &src, sizeof(src));
+		}
+		/* a filter needs the membership first */
+		struct group_req gr = { .gr_interface = ifindex };
+		memcpy(&gr.gr_group, &grp, sizeof(grp));
+		setsockopt(s, IPPROTO_IP, MCAST_JOIN_GROUP, &gr, sizeof(gr));
+		set[w] = call(NR(setsockopt), s, IPPROTO_IP, MCAST_MSFILTER, LOW(g), 140 + 128 * n, 0);
+		/* read it back into a second buffer with room for 4 sources */
+		uint8_t *r = g + 1024;
+		memcpy(r, g, 140);
+		n = 4;
+		memcpy(r + 136, &n, 4);
+		int32_t *len = (int32_t *)(g + 3000);
+		*len = 140 + 128 * 4;
+		get[w] = call(NR(getsockopt), s, IPPROTO_IP, MCAST_MSFILTER, LOW(r), LOW(len), 0);
+		other[w][0] = call(NR(setsockopt), s, IPPROTO_IP, MCAST_MSFILTER, LOW(g), 100, 0);
+		other[w][1] = call(NR(setsockopt), s, IPPROTO_IP, IP_XFRM_POLICY, LOW(g + 2048), 64, 0);
+		other[w][2] = call(NR(setsockopt), s, IPPROTO_IP, MCAST_BLOCK_SOURCE, LOW(g + 2048), 300, 0);
+		*len = 100;
+		other[w][3] = call(NR(getsockopt), s, IPPROTO_IP, MCAST_MSFILTER, LOW(r), LOW(len), 0);
+		close(s);
+	}
+	/* where loopback takes multicast, both succeed */
+	if (set[0] != set[1] || get[0] != get[1])
+		fail_msg("set kernel %ld persona %ld, get kernel %ld persona %ld", set[0], set[1], get[0], get[1]);
+	for (int i = 0; i < 4; i++)
+		if (other[0][i] != other[1][i])
+			fail_msg("case %d: kernel %ld persona %ld", i, other[0][i], other[1][i]);
+	assert_memory_equal(b[0], b[1], 4096);
+	if (set[0] == 0 && get[0] == 0) {
+		uint32_t numsrc;
+		memcpy(&numsrc, b[1] + 1024 + 136, 4);
+		assert_int_equal(numsrc, 2);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -597,9 +732,11 @@ int main(void)
 		cmocka_unit_test(socketcall_tcp),
 		cmocka_unit_test(scm_rights),
 		cmocka_unit_test(msg_errors),
+		cmocka_unit_test(send_credentials),
 		cmocka_unit_test(timestamps),
 		cmocka_unit_test(mmsg),
 		cmocka_unit_test(sockopts),
+		cmocka_unit_test(multicast_filters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,8 @@
 #include <cmocka.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #include "xl_diff.h"
 
 #define NR(x) I386_NR_##x
+typedef long (*callfn)(long, long, long, long, long, long, long);
 
 /* buffer layout */
 #define IN   0
@@ -190,6 +193,40 @@ static void selects(void **state)
 	}
 }
 
+/* More fds than the stack staging holds, with an odd word count: the sets
+ * go through a temporary mapping. */
+static void big_select(void **state)
+{
+	struct rlimit rl;
+	uint8_t *b[2] = { lowmem(3 * 1024), lowmem(3 * 1024) };
+	const int fd = 4099, n = 4100;         /* 129 words of 32 bits */
+	long r[2];
+
+	(void)state;
+	persona_test_init();
+	if (!k32_available())
+		skip();
+	getrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur <= (rlim_t)fd) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rfd[0] == 0)
+		assert_int_equal(setup_fds(), 0);
+	if (dup2(rfd[0], fd) != fd)
+		skip();
+	for (int w = 0; w < 2; w++) {
+		memset(b[w], XL_DIFF_FILL, 3 * 1024);
+		memset(b[w], 0, 129 * 4);
+		set_bit(b[w], fd);
+		r[w] = (w ? p32 : k32)(NR(_newselect), n, LOW(b[w]), 0, 0, 0, 0);
+	}
+	close(fd);
+	assert_int_equal(r[0], 1);
+	assert_int_equal(r[1], 1);
+	assert_memory_equal(b[0], b[1], 3 * 1024);
+}
+
 /* Error paths that need no fds. */
 static uint8_t badpack[8];
 static const struct dcase select_errors[] = {
@@ -261,12 +298,130 @@ static void ppoll_and_time64(void **state)
 	assert_true(llabs(((int64_t *)(kb + 128))[0] - ((int64_t *)(pb + 128))[0]) <= 1);
 }
 
+/* poll and epoll are PASS rows: the layouts must really agree. */
+static void poll_and_epoll(void **state)
+{
+	uint8_t *kb = lowmem(4096), *pb = lowmem(4096);
+
+	(void)state;
+	persona_test_init();
+	if (!k32_available())
+		skip();
+	if (rfd[0] == 0)
+		assert_int_equal(setup_fds(), 0);
+	uint8_t *bufs[2] = { kb, pb };
+	long r[2], w[2], pw[2][8];
+	for (int i = 0; i < 2; i++) {
+		callfn call = i ? p32 : k32;
+		uint8_t *b = bufs[i];
+		memset(b, XL_DIFF_FILL, 1024);
+		struct pollfd *p = (void *)b;
+		p[0] = (struct pollfd){ slot_r[1], POLLIN, 0 };
+		p[1] = (struct pollfd){ slot_w[1], POLLOUT | POLLIN, 0 };
+		p[2] = (struct pollfd){ 12345, POLLIN, 0 };
+		r[i] = call(NR(poll), LOW(p), 3, 0, 0, 0, 0);
+		/* epoll: two registrations with 64-bit data, then a wait */
+		int ep = call(NR(epoll_create1), 0, 0, 0, 0, 0, 0);
+		assert_true(ep >= 0);
+		uint32_t *ev = (uint32_t *)(b + 128);           /* packed: events, u64 data */
+		ev[0] = EPOLLIN, ev[1] = 0x11223344, ev[2] = 0x55667788;
+		assert_int_equal(call(NR(epoll_ctl), ep, EPOLL_CTL_ADD, slot_r[2], LOW(ev), 0, 0), 0);
+		ev[0] = EPOLLOUT, ev[1] = 0xaabbccdd, ev[2] = 0x01020304;
+		assert_int_equal(call(NR(epoll_ctl), ep, EPOLL_CTL_ADD, slot_w[2], LOW(ev), 0, 0), 0);
+		w[i] = call(NR(epoll_wait), ep, LOW(b + 256), 4, 0, 0, 0);
+		/* the same through epoll_pwait (a mask) and epoll_pwait2 (a timespec) */
+		uint64_t *mask = (uint64_t *)(b + 600);
+		struct __kernel_timespec *ts = (void *)(b + 608);
+		*mask = 1ull << (SIGUSR1 - 1);
+		*ts = (struct __kernel_timespec){ 0, 0 };
+		pw[i][0] = call(NR(epoll_pwait), ep, LOW(b + 320), 4, 0, LOW(mask), 8);
+		pw[i][1] = call(NR(epoll_pwait2), ep, LOW(b + 384), 4, LOW(ts), LOW(mask), 8);
+		pw[i][2] = call(NR(epoll_pwait), ep, LOW(b + 448), 4, 0, LOW(mask), 4);
+		pw[i][3] = call(NR(epoll_pwait), ep, LOW(b + 448), 4, 0, unmapped_low(), 8);
+		pw[i][4] = call(NR(epoll_pwait2), ep, LOW(b + 448), 4, unmapped_low(), 0, 8);
+		ts->tv_nsec = -1;
+		pw[i][5] = call(NR(epoll_pwait2), ep, LOW(b + 448), 4, LOW(ts), 0, 8);
+		pw[i][6] = call(NR(epoll_pwait), 12345, LOW(b + 448), 4, 0, LOW(mask), 4);
+		struct pollfd *pf = (void *)(b + 700);
+		pf[0] = (struct pollfd){ slot_r[1], POLLIN, 0 };
+		*ts = (struct __kernel_timespec){ 3, 0 };
+		pw[i][7] = call(NR(ppoll_time64), LOW(pf), 1, LOW(ts), LOW(mask), 8, 0);
+		/* the time left: within a second of the three given */
+		assert_true(ts->tv_sec >= 2 && ts->tv_sec <= 3);
+		memset(ts, 0, sizeof(*ts));
+		memset(b + 128, 0, 12);
+		close(ep);
+	}
+	assert_int_equal(r[0], 3);         /* the bad fd counts: POLLNVAL */
+	assert_int_equal(r[1], 3);
+	assert_int_equal(w[0], 2);
+	assert_int_equal(w[1], 2);
+	for (int j = 0; j < 8; j++)
+		if (pw[0][j] != pw[1][j])
+			fail_msg("case %d: kernel %ld persona %ld", j, pw[0][j], pw[1][j]);
+	assert_int_equal(pw[1][0], 2);
+	assert_int_equal(pw[1][7], 1);
+	assert_memory_equal(kb, pb, 1024);
+	assert_int_equal(p32(NR(poll), unmapped_low(), 1, 0, 0, 0, 0), -EFAULT);
+	assert_int_equal(p32(NR(epoll_wait), 0, LOW(pb), 0, 0, 0, 0), k32(NR(epoll_wait), 0, LOW(kb), 0, 0, 0, 0));
+}
+
+/* io_getevents family on a context made by the kernel's ia32 io_setup
+ * (its ring lies below 4 GiB, so the 32-bit id is the whole id). */
+static void aio_events(void **state)
+{
+	uint8_t *b = lowmem(4096);
+	uint32_t *ctx = (uint32_t *)b;
+
+	(void)state;
+	persona_test_init();
+	if (!k32_available())
+		skip();
+	*ctx = 0;
+	if (k32(NR(io_setup), 4, LOW(ctx), 0, 0, 0, 0) != 0)
+		skip();
+	struct i386_timespec *ts = (void *)(b + 64);
+	struct __kernel_timespec *ts64 = (void *)(b + 96);
+	uint32_t *pack = (uint32_t *)(b + 128);
+	*ts = (struct i386_timespec){ 0, 0 };
+	*ts64 = (struct __kernel_timespec){ 0, 0 };
+	long ev = LOW(b + 1024);
+	struct { int line; long nr; long a[6]; } cases[] = {
+		{ __LINE__, NR(io_getevents), { *ctx, 0, 4, ev, LOW(ts) } },
+		{ __LINE__, NR(io_getevents), { *ctx, 1, 4, ev, LOW(ts) } },
+		{ __LINE__, NR(io_getevents), { *ctx, 0, 4, ev, unmapped_low() } },
+		{ __LINE__, NR(io_getevents), { *ctx + 4096, 0, 4, ev, LOW(ts) } },
+		{ __LINE__, NR(io_getevents), { *ctx, -1, 4, ev, LOW(ts) } },
+		{ __LINE__, NR(io_pgetevents), { *ctx, 0, 4, ev, LOW(ts), LOW(pack) } },
+		{ __LINE__, NR(io_pgetevents), { *ctx, 0, 4, ev, LOW(ts), 0 } },
+		{ __LINE__, NR(io_pgetevents), { *ctx, 0, 4, ev, LOW(ts), unmapped_low() } },
+		{ __LINE__, NR(io_pgetevents_time64), { *ctx, 0, 4, ev, LOW(ts64), LOW(pack) } },
+		{ __LINE__, NR(io_pgetevents_time64), { *ctx, 0, 4, ev, unmapped_low(), 0 } },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		long *a = cases[i].a;
+		for (int bad = 0; bad < 2; bad++) {
+			/* a valid { empty mask, 8 }, then a wrong size */
+			pack[0] = LOW(b + 200), pack[1] = bad ? 4 : 8;
+			memset(b + 200, 0, 8);
+			long kr = k32(cases[i].nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+			long pr = p32(cases[i].nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+			if (kr != pr)
+				fail_msg("line %d: kernel %ld persona %ld", cases[i].line, kr, pr);
+		}
+	}
+	k32(NR(io_destroy), *ctx, 0, 0, 0, 0, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(selects),
 		cmocka_unit_test(select_error_paths),
+		cmocka_unit_test(big_select),
 		cmocka_unit_test(ppoll_and_time64),
+		cmocka_unit_test(aio_events),
+		cmocka_unit_test(poll_and_epoll),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

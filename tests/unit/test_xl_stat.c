@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/sysmacros.h>
 
 #include "personality/c/persona.h"
@@ -189,6 +190,7 @@ static void run_seq(const struct dcase *c, int times)
 		kr[t] = k32(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		memcpy(snap[t], kb, XL_DIFF_BUF);
 	}
+	long kpos = lseek(fd_d, 0, SEEK_CUR);
 	rewind_dir();
 	xl_args(c, pb, a);
 	for (int t = 0; t < times; t++) {
@@ -200,6 +202,8 @@ static void run_seq(const struct dcase *c, int times)
 				fail_msg("line %d call %d: byte %d: kernel %02x, persona %02x", c->line, t, i,
 					 snap[t][i], pb[i]);
 	}
+	if (lseek(fd_d, 0, SEEK_CUR) != kpos)
+		fail_msg("line %d: the directory position differs", c->line);
 }
 
 static void directories(void **state)
@@ -221,13 +225,34 @@ static void directories(void **state)
 		{ CASE(getdents, { LIT(fd_f), BUF(0), LIT(XL_DIFF_BUF) }), 1 },
 		{ CASE(getdents, { LIT(-1), BUF(0), LIT(XL_DIFF_BUF) }), 1 },
 		{ CASE(readdir, { LIT(fd_d), BUF(0), LIT(1) }), 8 },        /* 6 entries, then 0 */
-		{ CASE(readdir, { LIT(fd_d), BAD, LIT(1) }), 1 },
+		{ CASE(readdir, { LIT(fd_d), BAD, LIT(1) }), 2 },          /* nothing consumed */
 		{ CASE(readdir, { LIT(fd_f), BUF(0), LIT(1) }), 1 },
 		/* getdents64 passes through: same bytes */
 		{ CASE(getdents64, { LIT(fd_d), BUF(0), LIT(XL_DIFF_BUF) }), 2 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(c); i++)
 		run_seq(&c[i].c, c[i].times);
+
+	/* A buffer that ends in an unmapped page: what fit is delivered, and
+	 * the directory is left at the first entry that was not. */
+	static uint8_t *two, snap[4096];
+	long kr, pr, kpos, ppos;
+	if (!two) {
+		two = lowmem(8192);
+		mprotect(two + 4096, 4096, PROT_NONE);
+	}
+	rewind_dir();
+	memset(two, 0xa5, 4096);
+	kr = k32(I386_NR_getdents, fd_d, LOW(two + 4096 - 40), 4096, 0, 0, 0);
+	kpos = lseek(fd_d, 0, SEEK_CUR);
+	memcpy(snap, two, 4096);
+	rewind_dir();
+	memset(two, 0xa5, 4096);
+	pr = p32(I386_NR_getdents, fd_d, LOW(two + 4096 - 40), 4096, 0, 0, 0);
+	ppos = lseek(fd_d, 0, SEEK_CUR);
+	assert_int_equal(kr, pr);
+	assert_int_equal(kpos, ppos);
+	assert_memory_equal(snap, two, 4096);
 }
 
 int main(void)

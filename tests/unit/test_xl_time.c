@@ -50,6 +50,13 @@ static const struct dcase clock_cases[] = {
 	{ __LINE__, NR(time), { BUF(0) }, .fz = { { F_I32, 0, 1 } }, .ret_tol = 1 },
 	{ __LINE__, NR(time), { NUL }, .ret_tol = 1 },
 	{ __LINE__, NR(time), { BAD } },
+	/* the *_time64 rows are PASS: x86-64's struct __kernel_timespec */
+	{ __LINE__, NR(clock_gettime64), { LIT(CLOCK_REALTIME), BUF(0) }, .fz = { { F_TS64, 0, 1 } } },
+	{ __LINE__, NR(clock_gettime64), { LIT(CLOCK_MONOTONIC), BAD } },
+	{ __LINE__, NR(clock_getres_time64), { LIT(CLOCK_MONOTONIC), BUF(0) } },
+	{ __LINE__, NR(clock_nanosleep_time64), { LIT(CLOCK_MONOTONIC), LIT(0), BUF(0), BUF(16) },
+	  &(struct __kernel_timespec){ 0, 1000 }, 16 },
+	{ __LINE__, NR(sched_rr_get_interval_time64), { LIT(0), BUF(0) } },
 };
 
 static const struct dcase sleep_cases[] = {

@@ -1,4 +1,4 @@
-# tests/e2e/lib.sh — shared by the differential end-to-end tests (sourced).
+# tests/e2e/lib/same.sh — shared by the differential end-to-end tests (sourced).
 #
 #   same NAME [--dir] [--env] -- COMMAND...
 #                                     run COMMAND natively, under persona run,
