@@ -12,6 +12,10 @@
  *
  * Every call is a raw instruction sequence, never a libc wrapper (glibc
  * caches some results, and the wrapper would be measured with the call).
+ * With int $0x80 the number is an immediate moved into eax right before the
+ * trap, as glibc's own inline system calls emit it (`mov $nr,%eax; int
+ * $0x80`): the shape persona rewrites by default. A number loaded from
+ * another register leaves a site on reflection (see personality/c/patch.c).
  * Only three arguments: no benchmarked call needs more.
  */
 #ifndef BENCH_ENTRY_H
@@ -71,7 +75,8 @@ long bench_modeswitch(long a);
 /* Pointers passed through the i386 ABI from 64-bit code must lie below
  * 4 GiB: benchmarks keep their buffers in static storage of a non-PIE
  * executable, never on the (high) stack. */
-static inline long bsys3(long nr, long a, long b, long c)
+/* always inlined: the number must reach the asm as a constant ("i") */
+static inline __attribute__((always_inline)) long bsys3(long nr, long a, long b, long c)
 {
 	long r;
 #if BENCH_ENTRY == BENCH_ENTRY_SYSCALL
@@ -82,16 +87,16 @@ static inline long bsys3(long nr, long a, long b, long c)
 	/* The i386 ABI from 64-bit code: 32-bit registers, results
 	 * sign-extended from eax; r8-r11 are not promised to survive. */
 	int eax;
-	__asm__ volatile("int $0x80"
-		: "=a"(eax) : "0"((int)nr), "b"((int)a), "c"((int)b), "d"((int)c)
+	__asm__ volatile("mov %[nr], %%eax\n\tint $0x80"
+		: "=a"(eax) : [nr] "i"(nr), "b"((int)a), "c"((int)b), "d"((int)c)
 		: "r8", "r9", "r10", "r11", "memory");
 	r = eax;
 #elif BENCH_ENTRY == BENCH_ENTRY_MODESWITCH
 	(void)nr, (void)b, (void)c;
 	r = bench_modeswitch(a);
 #elif BENCH_ENTRY == BENCH_ENTRY_INT80
-	__asm__ volatile("int $0x80"
-		: "=a"(r) : "0"(nr), "b"(a), "c"(b), "d"(c)
+	__asm__ volatile("mov %[nr], %%eax\n\tint $0x80"
+		: "=a"(r) : [nr] "i"(nr), "b"(a), "c"(b), "d"(c)
 		: "memory");
 #else
 	/* __kernel_vsyscall preserves every register but eax. */
