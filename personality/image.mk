@@ -54,6 +54,9 @@ install-image: $(IMAGE) $(BUILD)/persona
 	install -d $(DESTDIR)$(LIBDIR)
 	PERSONA_REGISTRY=$(DESTDIR)$(LIBDIR) $(BUILD)/persona install $(IMAGE_NAME) $(IMAGE)
 
+# The loader and the registry read the image's header: rebuild them with it.
+$(OBJ)/host/sys/exec/run.o $(OBJ)/host/sys/registry.o: $(LAYOUT_H)
+
 # The registry's default directory, compiled into persona: a header that
 # changes (and rebuilds registry.o) only when LIBDIR does, so
 # `make install PREFIX=...` installs a persona that looks where it installed.

@@ -194,6 +194,14 @@ static int is_image_name(const struct dirent *d)
 	       !strcmp(d->d_name + n - strlen(IMAGE_SUFFIX), IMAGE_SUFFIX);
 }
 
+/* Why the last candidate image was passed over (a version mismatch, say). */
+static char rejected[PATH_MAX + 256];
+
+const char *registry_rejected(void)
+{
+	return rejected[0] ? rejected : NULL;
+}
+
 int registry_find(int bits, uint16_t machine, uint8_t osabi, char *out, size_t outlen)
 {
 	struct dirent **list;
@@ -203,7 +211,9 @@ int registry_find(int bits, uint16_t machine, uint8_t osabi, char *out, size_t o
 
 	for (int i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", registry_dir(), list[i]->d_name);
-		if (found < 0 && read_header(path, &h, err, sizeof(err)) == 0 && serves(&h, bits, machine, osabi)) {
+		if (found < 0 && read_header(path, &h, err, sizeof(err)) < 0)
+			snprintf(rejected, sizeof(rejected), "%s: %s", path, err);
+		else if (found < 0 && serves(&h, bits, machine, osabi)) {
 			snprintf(out, outlen, "%s", path);
 			found = 0;
 		}
@@ -223,7 +233,13 @@ int registry_find(int bits, uint16_t machine, uint8_t osabi, char *out, size_t o
 	if (!slash)
 		return -1;
 	snprintf(slash + 1, sizeof(path) - (size_t)(slash + 1 - path), "%s", BUILD_TREE_IMAGE);
-	if (read_header(path, &h, err, sizeof(err)) == 0 && serves(&h, bits, machine, osabi)) {
+	if (access(path, F_OK) < 0)
+		return -1;
+	if (read_header(path, &h, err, sizeof(err)) < 0) {
+		snprintf(rejected, sizeof(rejected), "%s: %s", path, err);
+		return -1;
+	}
+	if (serves(&h, bits, machine, osabi)) {
 		snprintf(out, outlen, "%s", path);
 		return 0;
 	}

@@ -82,7 +82,8 @@
 %endif
 	mov	[rbx + FRAME_esp], eax
 	mov	dword [rbx + FRAME_way], %1
-	mov	word [rbx + FRAME_cs], L_USER32_CS
+	mov	ax, [rel persona_user32_cs]
+	mov	[rbx + FRAME_cs], ax
 	mov	[rbx + FRAME_ss], ss
 	mov	[rbx + FRAME_ds], ds
 	mov	[rbx + FRAME_es], es
@@ -200,16 +201,19 @@ persona_gate_leave:
 .end:
 
 ; persona_gate_init — fill in the far pointers to 32-bit code (their
-; addresses are known only once linked; no absolute relocations here).
+; addresses are known only once linked; no absolute relocations here) with
+; the 32-bit code segment in use (persona_user32_cs).
 ;  IN: nothing  OUT: nothing  Clobbers: rax
 global persona_gate_init:function (persona_gate_init.end - persona_gate_init)
 persona_gate_init:
 	lea	rax, [rel gate_return32]
 	mov	[rel gate_return32_ptr], eax
-	mov	word [rel gate_return32_ptr + 4], L_USER32_CS
+	mov	ax, [rel persona_user32_cs]
+	mov	[rel gate_return32_ptr + 4], ax
 	lea	rax, [rel start32_tail]
 	mov	[rel start32_ptr], eax
-	mov	word [rel start32_ptr + 4], L_USER32_CS
+	mov	ax, [rel persona_user32_cs]
+	mov	[rel start32_ptr + 4], ax
 	ret
 .end:
 
@@ -304,6 +308,22 @@ persona_sigreturn_restorer:
 	ud2
 .end:
 
+; persona_cs32_usable — can this process run 32-bit code in the selector?
+; (lar: a present, DPL 3, 32-bit code segment). A kernel could withdraw its
+; __USER32_CS; a code segment of the process's own LDT serves then.
+;  IN: edi = selector  OUT: eax = 1 or 0
+global persona_cs32_usable:function (persona_cs32_usable.end - persona_cs32_usable)
+persona_cs32_usable:
+	xor	eax, eax
+	lar	edx, edi
+	jnz	.no			; ZF clear: not accessible at all
+	and	edx, 0x0060f800		; D, L, P, DPL, S, code
+	cmp	edx, 0x0040f800		; D = 1, L = 0, present, DPL 3, code
+	sete	al
+.no:
+	ret
+.end:
+
 ; persona_load_fs / persona_load_gs — load a selector (the TLS fix-up: the
 ; kernel's 64-bit sigreturn leaves fs and gs as the handler left them).
 ;  IN: edi = selector  OUT: nothing
@@ -317,6 +337,13 @@ persona_load_gs:
 	mov	gs, edi
 	ret
 .end:
+
+section .data
+align 2
+; the 32-bit code segment i386 code runs in: the kernel's __USER32_CS, or an
+; LDT code segment (image.c decides at init)
+global persona_user32_cs:data (2)
+persona_user32_cs:	dw	L_USER32_CS
 
 section .bss
 align 8

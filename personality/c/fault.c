@@ -135,7 +135,7 @@ static int tls_fixup(struct sigcontext *sc)
 	uint16_t sel;
 	int bits64 = sc->cs == PERSONA_USER64_CS;
 
-	if (sc->cs != PERSONA_USER32_CS && !bits64)
+	if (sc->cs != persona_user32_cs && !bits64)
 		return 0;
 	len = decode_seg_load(sc, bits64, &sreg, &sel);
 	if (!len || (sreg != 4 && sreg != 5))

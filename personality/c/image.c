@@ -75,6 +75,34 @@ static void keep_string(char *dst, size_t n, const char *src)
 	dst[i] = 0;
 }
 
+/* 32-bit code runs in the kernel's __USER32_CS when it has one; else (or
+ * when forced) in a flat 32-bit code segment of the process's own LDT, which
+ * a 64-bit process may always create. */
+static long choose_cs32(uint32_t force_ldt)
+{
+	struct {
+		uint32_t entry_number, base_addr, limit, flags;
+	} code = {
+		.entry_number = PERSONA_LDT_CS32_SLOT,
+		.limit = 0xfffff,
+		/* seg_32bit, contents = code (2), limit_in_pages, useable */
+		.flags = 0x1 | (2 << 1) | 0x10 | 0x40,
+	};
+	uint16_t sel = PERSONA_LDT_CS32_SLOT << 3 | 7;
+	long r;
+
+	if (!force_ldt && persona_cs32_usable(PERSONA_USER32_CS))
+		return 0;
+	r = nsys3(__NR_modify_ldt, 0x11, &code, sizeof(code));
+	if (r < 0)
+		return r;
+	if (!persona_cs32_usable(sel))
+		return -ENOEXEC;
+	persona_user32_cs = sel;
+	persona_process.ldt_cs_forced = force_ldt;
+	return 0;
+}
+
 long persona_image_init(const struct persona_init_args *a)
 {
 	long r;
@@ -110,6 +138,11 @@ long persona_image_init(const struct persona_init_args *a)
 
 	persona_main_thread.kstack_top = (uint64_t)(uintptr_t)(main_kstack + sizeof(main_kstack));
 	persona_main_thread.tid = (int32_t)nsys0(__NR_gettid);
+	if (a->mode == PERSONA_MODE_I386) {
+		r = choose_cs32(a->ldt_cs);
+		if (r < 0)
+			return r;
+	}
 	persona_gate_init();
 
 	r = persona_fault_init();

@@ -13,7 +13,7 @@
 #include "layout.h"
 
 #define PERSONA_IMAGE_MAGIC    0x31474d4941535250ULL   /* "PRSAIMG1" little-endian */
-#define PERSONA_IMAGE_VERSION  1
+#define PERSONA_IMAGE_VERSION  2
 
 /* One kind of program the image serves: ELF ident class and OS ABI, and
  * e_machine. */
@@ -36,7 +36,7 @@ struct persona_init_args {
 	/* persona run's options */
 	uint32_t trace, stats, no_patch, seccomp;
 	int32_t  log_fd;            /* plog's fd (2 unless --log) */
-	uint32_t pad0;
+	uint32_t ldt_cs;            /* --ldt-cs: 32-bit code in an LDT segment */
 	const char *log_path;       /* --log FILE, or NULL: passed on across execve */
 	const char *persona_exe;    /* the persona binary (re-exec'd by execve) */
 	const char *image_path;     /* the image file this process maps */
@@ -97,6 +97,7 @@ struct persona_process {
 	char image_path[4096];
 	char exe_path[4096];
 	char log_path[4096];        /* empty: no --log */
+	uint32_t ldt_cs_forced;     /* --ldt-cs: passed on across execve */
 };
 extern struct persona_process persona_process;
 
@@ -124,6 +125,11 @@ extern int persona_reflect_fault(int sig, void *siginfo, void *ucontext) __attri
 extern char persona_vdso_sysinfo[] __attribute__((weak));
 extern char persona_vdso_sigreturn[] __attribute__((weak));
 extern char persona_vdso_rt_sigreturn[] __attribute__((weak));
+
+/* The code segment i386 code runs in (gate.asm): PERSONA_USER32_CS, or an
+ * LDT code segment when the kernel offers none (or --ldt-cs). */
+extern uint16_t persona_user32_cs;
+int persona_cs32_usable(uint32_t sel);
 
 /* fault.c */
 long persona_fault_init(void);

@@ -49,6 +49,9 @@
 #define PERSONA_USER32_CS       0x23
 #define PERSONA_USER_DS         0x2b
 #define PERSONA_USER64_CS       0x33
+/* where a 32-bit code segment of the process's own LDT goes when the
+ * kernel's __USER32_CS is not usable (or persona run --ldt-cs asks) */
+#define PERSONA_LDT_CS32_SLOT   15
 
 /* set_thread_area's entry numbers, as the x86-64 kernel gives 32-bit tasks
  * (GDT_ENTRY_TLS_MIN and GDT_ENTRY_TLS_ENTRIES): 12, 13, 14. */

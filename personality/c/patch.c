@@ -31,6 +31,19 @@
  * from a register, a branch in between) stay on reflection, counted in
  * --stats.
  *
+ * 64-bit code using the i386 ABI (int $0x80 from 64-bit code) has a red
+ * zone below its stack pointer that a call would overwrite, and its sites
+ * may lie anywhere in the 64-bit space. Its form is narrower: the five
+ * bytes right before the site are `b8 imm32` (nothing is replayed), and the
+ * mov becomes `jmp rel32` to a trampoline within 2 GiB of it:
+ *
+ *     b8 imm32          mov $imm32, %eax
+ *     48 8d 64 24 80    lea -128(%rsp), %rsp   step over the red zone
+ *     ff 15 rel32       call *gate(%rip)       persona_gate_int80_64
+ *     48 8d a4 24 80 00 00 00   lea 128(%rsp), %rsp
+ *     e9 rel32          jmp site+2
+ *     gate: .quad       the entry's address
+ *
  * --patch=page0 (zpoline): `cd 80` becomes `ff d0` (call *%eax), page 0
  * holds a nop sled into the gate: every site fits, but it needs page 0
  * mappable (vm.mmap_min_addr = 0).
@@ -386,6 +399,214 @@ static int patch_mov(uint32_t site, uint32_t nr)
 	call[0] = OP_CALL_REL32;                       /* call rel32: wraps mod 2^32 in 32-bit code */
 	put32(call + 1, tramp - (mov_at + MOV_LEN));
 	return code_store(mov_at, call, MOV_LEN);
+}
+
+/* ---- 64-bit sites ---------------------------------------------------- */
+
+static const void *memchr_local(const void *s, int c, size_t n)
+{
+	for (const unsigned char *p = s; n; n--, p++)
+		if (*p == (unsigned char)c)
+			return p;
+	return NULL;
+}
+
+static uint64_t hex_field(const char **p)
+{
+	uint64_t v = 0;
+
+	for (;; (*p)++) {
+		char c = **p;
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (uint64_t)(c - 'a' + 10);
+		else
+			return v;
+	}
+}
+
+/* The protection of the mapping holding addr, from /proc/self/maps (there
+ * is no system call that tells it), or -errno. Patching a 64-bit site puts
+ * it back as it was: a program's code may be writable on purpose. */
+static long page_prot(uint64_t addr)
+{
+	static char buf[8192];
+	long fd = nsys4(__NR_openat, -100, "/proc/self/maps", 0, 0), n, have = 0, r = -ENOENT;
+
+	if (fd < 0)
+		return fd;
+	while ((n = nsys3(__NR_read, fd, buf + have, sizeof(buf) - 1 - have)) > 0 || have) {
+		char *nl;
+		have += n > 0 ? n : 0;
+		buf[have] = 0;
+		nl = buf;
+		while ((nl = (char *)memchr_local(buf, '\n', (size_t)have)) != NULL) {
+			const char *p = buf;
+			uint64_t lo = hex_field(&p), hi;
+			p++;
+			hi = hex_field(&p);
+			p++;
+			if (addr >= lo && addr < hi) {
+				r = (p[0] == 'r' ? KPROT_READ : 0) | (p[1] == 'w' ? KPROT_WRITE : 0) |
+				    (p[2] == 'x' ? KPROT_EXEC : 0);
+				goto out;
+			}
+			have -= nl + 1 - buf;
+			memmove(buf, nl + 1, (size_t)have);
+		}
+		if (n <= 0)
+			break;
+	}
+out:
+	nsys1(__NR_close, fd);
+	return r;
+}
+
+/* code_store for 64-bit code, the process's own memory at any address:
+ * the same single 8-byte store within one cache line, or nothing (the site
+ * stays on reflection). */
+static int code_store64(uint64_t addr, const uint8_t *bytes, uint32_t n)
+{
+	uint64_t start = addr & ~7ull, page = addr & ~(uint64_t)(PAGE_SIZE - 1), v;
+
+	if (start + 8 < addr + n)
+		start = addr + n - 8;
+	if ((start & ~(uint64_t)(CACHE_LINE - 1)) != ((start + 7) & ~(uint64_t)(CACHE_LINE - 1)) ||
+	    (start & ~(uint64_t)(PAGE_SIZE - 1)) != page || ((start + 7) & ~(uint64_t)(PAGE_SIZE - 1)) != page)
+		return 0;
+	long prot = page_prot(page);
+	if (prot < 0 || !(prot & KPROT_EXEC))
+		return 0;
+	if (!(prot & KPROT_WRITE) &&
+	    nsys3(__NR_mprotect, page, PAGE_SIZE, KPROT_READ | KPROT_WRITE | KPROT_EXEC) < 0)
+		return 0;
+	memcpy(&v, (const void *)(uintptr_t)start, 8);
+	memcpy((uint8_t *)&v + (addr - start), bytes, n);
+	__asm__ volatile("movq %1, (%0)" : : "r"((uintptr_t)start), "r"(v) : "memory");
+	if (!(prot & KPROT_WRITE))
+		nsys3(__NR_mprotect, page, PAGE_SIZE, prot);
+	return 1;
+}
+
+void persona_gate_int80_64(void);              /* gate64.asm */
+
+#define SITE64_SLOTS 256u                       /* power of two */
+#define TRAMP64_SIZE 48u
+#define REL32_REACH  0x7fff0000ull              /* what rel32 spans, with room */
+
+static struct site64 {
+	uint64_t addr;
+	uint32_t state;
+} sites64[SITE64_SLOTS];
+static uint64_t pool64_next, pool64_end;
+
+static struct site64 *site64_find(uint64_t addr)
+{
+	uint32_t h = (uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> 56) & (SITE64_SLOTS - 1);
+
+	for (uint32_t i = 0; i < SITE64_SLOTS; i++, h = (h + 1) & (SITE64_SLOTS - 1)) {
+		if (sites64[h].state == SITE_EMPTY) {
+			sites64[h].addr = addr;
+			return &sites64[h];
+		}
+		if (sites64[h].addr == addr)
+			return &sites64[h];
+	}
+	return NULL;                            /* full: stays on reflection */
+}
+
+static uint64_t distance(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* A trampoline within rel32 reach of the site: from the current pool, or a
+ * new pool mapped near the site (hints walking away from it), or 0. */
+static uint64_t tramp64_alloc(uint64_t site)
+{
+	uint64_t t;
+
+	if (pool64_next + TRAMP64_SIZE > pool64_end || distance(pool64_next, site) > REL32_REACH ||
+	    distance(pool64_end, site) > REL32_REACH) {
+		long p = -1;
+		for (uint64_t step = 1; step <= 64 && sysmsg_failed(p); step++) {
+			uint64_t off = step * 0x1000000ull;          /* 16 MiB apart */
+			uint64_t hint = site > off + 0x10000 ? (site - off) & ~(uint64_t)(PAGE_SIZE - 1) :
+					(site + off) & ~(uint64_t)(PAGE_SIZE - 1);
+			p = nsys6(__NR_mmap, hint, POOL_SIZE, KPROT_READ | KPROT_WRITE | KPROT_EXEC,
+				  KMAP_PRIVATE | KMAP_ANONYMOUS | KMAP_FIXED_NOREPLACE, -1, 0);
+			if (!sysmsg_failed(p) && distance((uint64_t)p, site) > REL32_REACH) {
+				nsys2(__NR_munmap, p, POOL_SIZE);
+				p = -1;
+			}
+		}
+		if (sysmsg_failed(p))
+			return 0;
+		pool64_next = (uint64_t)p;
+		pool64_end = (uint64_t)p + POOL_SIZE;
+	}
+	t = pool64_next;
+	pool64_next += TRAMP64_SIZE;
+	return t;
+}
+
+static int patch_mov64(uint64_t site, uint32_t nr)
+{
+	const uint8_t *mov = (const uint8_t *)(uintptr_t)(site - MOV_LEN);
+	uint8_t jmp[MOV_LEN], *t;
+	uint64_t tramp, gate = (uint64_t)(uintptr_t)persona_gate_int80_64;
+	uint32_t imm, n = 0;
+
+	/* The site's page is mapped (it trapped there); the mov is read
+	 * directly only when it lies in that page too. */
+	if ((site & (PAGE_SIZE - 1)) < MOV_LEN || !persona_lookup(nr) || mov[0] != OP_MOV_EAX_IMM)
+		return 0;
+	memcpy(&imm, mov + 1, 4);
+	if (imm != nr)
+		return 0;
+	tramp = tramp64_alloc(site);
+	if (!tramp)
+		return 0;
+	t = (uint8_t *)(uintptr_t)tramp;
+	memset(t, 0xcc, TRAMP64_SIZE);
+	t[n++] = OP_MOV_EAX_IMM;                                 /* mov $nr, %eax */
+	put32(t + n, nr);
+	n += 4;
+	static const uint8_t below[] = { 0x48, 0x8d, 0x64, 0x24, 0x80 };        /* lea -128(%rsp), %rsp */
+	static const uint8_t above[] = { 0x48, 0x8d, 0xa4, 0x24, 0x80, 0, 0, 0 }; /* lea 128(%rsp), %rsp */
+	memcpy(t + n, below, sizeof(below));
+	n += sizeof(below);
+	t[n++] = 0xff; t[n++] = 0x15;                            /* call *gate(%rip) */
+	uint32_t call_end = n + 4;
+	n += 4;
+	memcpy(t + n, above, sizeof(above));
+	n += sizeof(above);
+	t[n++] = OP_JMP_REL32;                                   /* jmp site+2 */
+	put32(t + n, (uint32_t)(site + INT80_LEN - (tramp + n + 4)));
+	n += 4;
+	n = (n + 7) & ~7u;
+	memcpy(t + n, &gate, 8);                                 /* the gate's address */
+	put32(t + call_end - 4, n - call_end);
+	jmp[0] = OP_JMP_REL32;
+	put32(jmp + 1, (uint32_t)(tramp - site));                /* from site - 5 + 5 */
+	return code_store64(site - MOV_LEN, jmp, MOV_LEN);
+}
+
+int persona_patch_site64(uint64_t site, uint32_t nr)
+{
+	struct site64 *s = site64_find(site);
+	int done = 0;
+
+	if (!s || s->state == SITE_PATCHED || s->state == SITE_LEFT)
+		return 0;
+	persona_stats.sites_reflected++;
+	if (patch_form == PATCH_MOV && !persona_opts.no_patch)
+		done = patch_mov64(site, nr);
+	s->state = done ? SITE_PATCHED : SITE_LEFT;
+	if (done)
+		persona_stats.sites_patched++;
+	return done;
 }
 
 static int patch_page0(uint32_t site)

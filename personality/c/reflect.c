@@ -167,8 +167,12 @@ static void reflect_call(struct kucontext *uc)
 	f.way = wide ? WAY_INT80_64 : WAY_REFLECTED;
 	was = f;
 	/* patch before running: the call may be exit, execve or sigreturn */
-	if (!wide && is_int80(uc->uc_mcontext.rip - INT80_LEN))
-		persona_patch_site(f.eip - INT80_LEN, f.eax);
+	if (is_int80(uc->uc_mcontext.rip - INT80_LEN)) {
+		if (wide)
+			persona_patch_site64(uc->uc_mcontext.rip - INT80_LEN, f.eax);
+		else
+			persona_patch_site(f.eip - INT80_LEN, f.eax);
+	}
 	persona_reflect_uc = uc;
 	persona_syscall(&f);
 	persona_signal_exit(&f, uc);

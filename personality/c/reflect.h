@@ -79,6 +79,8 @@ long persona_patch_init(uint32_t form, uint32_t gate_entry);
 /* A reflected int $0x80 at site (the address of its cd 80) with eax = nr:
  * rewrite it if a safe form fits. Returns 1 if patched, 0 if not. */
 int  persona_patch_site(uint32_t site, uint32_t nr);
+/* The same for an int $0x80 site in 64-bit code (i386 ABI, no mode switch). */
+int  persona_patch_site64(uint64_t site, uint32_t nr);
 /* PROT_EXEC appeared or changed on [addr, addr+len): forget what was known
  * about sites there (the code may be new). */
 void persona_code_mapped(uint32_t addr, uint32_t len);

@@ -362,7 +362,7 @@ int sigframe_setup(struct i386_frame *f, int sig, const struct ksiginfo *info,
 	f->esp = frame;
 	f->eip = act->handler;
 	f->eax = (uint32_t)sig;
-	f->cs = PERSONA_USER32_CS;
+	f->cs = persona_user32_cs;
 	f->ss = PERSONA_USER_DS;
 	f->ds = PERSONA_USER_DS;
 	f->es = PERSONA_USER_DS;
@@ -390,7 +390,7 @@ static long restore_sigcontext(struct i386_frame *f, const struct sigcontext_32 
 	f->ecx = sc->cx;
 	f->eip = sc->ip;
 	/* a 32-bit code selector: the kernel's, or one of the process's LDT */
-	f->cs = (sc->cs & 4) ? (sc->cs | 3) : PERSONA_USER32_CS;
+	f->cs = (sc->cs & 4) ? (sc->cs | 3) : persona_user32_cs;
 	f->ss = (sc->ss & 4) ? (sc->ss | 3) : PERSONA_USER_DS;
 	f->eflags = (f->eflags & ~EFLAGS_FIX) | (sc->flags & EFLAGS_FIX);
 	if (sc->fpstate && copy_from_user(fx, sc->fpstate + I386_FXSR_OFFSET, FXSAVE_SIZE) == 0)

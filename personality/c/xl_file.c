@@ -19,10 +19,10 @@
 
 /* ---- open ---------------------------------------------------------------- */
 
-static long open_checked(long dfd, uint32_t path, int32_t flags, long fd)
+/* generic_file_open's rule, applied after the native open (which always
+ * sets O_LARGEFILE): without it, no regular file past 2 GiB. */
+static long open_checked(int32_t flags, long fd)
 {
-	(void)dfd;
-	(void)path;
 	if (fd >= 0 && !(flags & (O_LARGEFILE | O_PATH)) && i386_fd_too_big((int)fd)) {
 		nsys1(__NR_close, fd);
 		return -EOVERFLOW;
@@ -48,7 +48,7 @@ static long do_open(long dfd, uint32_t path, int32_t flags, uint32_t mode)
 {
 	if (trunc_would_overflow(dfd, path, flags))
 		return -EOVERFLOW;
-	return open_checked(dfd, path, flags, nsys4(__NR_openat, dfd, path, flags, mode));
+	return open_checked(flags, nsys4(__NR_openat, dfd, path, flags, mode));
 }
 
 XL(open)   { return do_open(-100 /* AT_FDCWD */, ARG0(f), (int32_t)ARG1(f), ARG2(f)); }
@@ -59,7 +59,7 @@ XL(open_by_handle_at)
 	int32_t flags = (int32_t)ARG2(f);
 	long fd = nsys3(__NR_open_by_handle_at, wide_s32(ARG0(f)), ARG1(f), flags);
 
-	return open_checked(0, 0, flags, fd);
+	return open_checked(flags, fd);
 }
 
 /* ---- seeking --------------------------------------------------------------- */

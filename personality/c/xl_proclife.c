@@ -33,6 +33,9 @@
 #include <linux/fcntl.h>
 #include <linux/mman.h>
 #include <linux/limits.h>
+
+void persona_robust_exit(void);   /* xl_proc.c: the i386 robust futex list */
+
 /* the kernel's MAX_ARG_STRLEN: one argument string is at most 32 pages */
 #define ARG_STRLEN_MAX  (32 * 4096)
 
@@ -67,12 +70,14 @@ XL(exit)
 {
 	/* the only thread: its exit ends the process */
 	dump_stats_once();
+	persona_robust_exit();  /* the kernel cannot walk an i386 robust list */
 	return nsys1(__NR_exit, wide_s32(ARG0(f)));
 }
 
 XL(exit_group)
 {
 	dump_stats_once();
+	persona_robust_exit();
 	return nsys1(__NR_exit_group, wide_s32(ARG0(f)));
 }
 
@@ -434,6 +439,7 @@ static long push_persona_run(struct argbuf *ab)
 	if (!r && persona_opts.no_patch == 1) r = argbuf_str(ab, "--no-patch");
 	if (!r && persona_opts.no_patch == 2) r = argbuf_str(ab, "--patch=page0");
 	if (!r && persona_opts.seccomp) r = argbuf_str(ab, "--seccomp");
+	if (!r && persona_process.ldt_cs_forced) r = argbuf_str(ab, "--ldt-cs");
 	if (!r && persona_process.log_path[0]) {
 		r = argbuf_str(ab, "--log");
 		if (!r) r = argbuf_str(ab, persona_process.log_path);

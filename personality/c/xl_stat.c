@@ -366,6 +366,8 @@ XL(getdents64)
 
 		if (copy_from_user(&h, dirp + (uint32_t)off, sizeof(h)))
 			return -EFAULT;
+		if (!h.reclen)
+			break;
 		if (hashed < 0) {
 			if (!((uint64_t)h.off >> 32)) {
 				off += h.reclen;
@@ -458,7 +460,10 @@ out:
 }
 
 /* readdir (89): one struct old_linux_dirent per call; d_offset is the
- * entry's own position. Returns 1, or 0 at the end. */
+ * entry's own position: the directory position before the call. (On a
+ * hashed ext4 directory the first entry's own hash position is not
+ * reported by any native call; its d_offset reads as 0, which seeks to it
+ * just as well.) Returns 1, or 0 at the end. */
 XL(readdir)
 {
 	int fd = (int32_t)ARG0(f);

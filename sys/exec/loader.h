@@ -69,5 +69,7 @@ uint64_t stack_build(struct stack_args *s);
 /* Registry (sys/registry.c): the image file for a program's ELF class,
  * machine and OS ABI. 0 and the path in out, or -1. */
 int registry_find(int bits, uint16_t machine, uint8_t osabi, char *out, size_t outlen);
+/* After a failed registry_find: why an image found was not usable, or NULL. */
+const char *registry_rejected(void);
 
 #endif

@@ -1,7 +1,12 @@
 /* sys/exec/run.c — `persona run`: a userland exec.
  *
- *   persona run [--trace] [--stats] [--no-patch] [--seccomp] [--log FILE]
- *               [--argv0 NAME] [--] PROGRAM [ARGS...]
+ *   persona run [--trace] [--stats] [--no-patch] [--patch=page0] [--seccomp]
+ *               [--log FILE] [--ldt-cs] [--argv0 NAME] [--] PROGRAM [ARGS...]
+ *
+ *   --argv0 NAME  the program's argv[0] (execve under persona passes it on)
+ *   --ldt-cs      run 32-bit code in a code segment of the process's LDT, as
+ *                 is done anyway when the kernel offers no __USER32_CS
+ *   PERSONA_IMAGE=FILE in the environment overrides the registry's choice.
  *
  * Maps the personality image registered for the program's ELF class and
  * machine at PERSONA_IMAGE_BASE, then the program and its interpreter, builds
@@ -35,7 +40,7 @@ static const char *prog_name = "persona run";
 static int usage(void)
 {
 	fprintf(stderr, "usage: persona run [--trace] [--stats] [--no-patch] [--patch=page0] [--seccomp] [--log FILE]\n"
-			"                   [--argv0 NAME] [--] PROGRAM [ARGS...]\n");
+			"                   [--ldt-cs] [--argv0 NAME] [--] PROGRAM [ARGS...]\n");
 	return 2;
 }
 
@@ -147,6 +152,8 @@ int cmd_run(int argc, char **argv)
 			ia.no_patch = 2;        /* zpoline-style rewriting (reflect.h) */
 		} else if (!strcmp(o, "--seccomp")) {
 			ia.seccomp = 1;
+		} else if (!strcmp(o, "--ldt-cs")) {
+			ia.ldt_cs = 1;
 		} else if (!strcmp(o, "--log") && i + 1 < argc) {
 			log_path = argv[++i];
 		} else if (!strcmp(o, "--argv0") && i + 1 < argc) {
@@ -174,9 +181,12 @@ int cmd_run(int argc, char **argv)
 	if (getenv("PERSONA_IMAGE")) {
 		snprintf(image, sizeof(image), "%s", getenv("PERSONA_IMAGE"));
 	} else if (registry_find(pe.bits, pe.machine, pe.osabi, image, sizeof(image)) < 0) {
-		fprintf(stderr, "%s: %s: no personality registered for %d-bit %s programs (OS ABI %u); "
-			"see persona install\n", prog_name, prog, pe.bits,
-			pe.machine == EM_386 ? "i386" : "x86-64", pe.osabi);
+		if (registry_rejected())
+			fprintf(stderr, "%s: %s: no usable personality: %s\n", prog_name, prog, registry_rejected());
+		else
+			fprintf(stderr, "%s: %s: no personality registered for %d-bit %s programs (OS ABI %u); "
+				"see persona install\n", prog_name, prog, pe.bits,
+				pe.machine == EM_386 ? "i386" : "x86-64", pe.osabi);
 		return 126;
 	}
 	const struct persona_image_header *h = map_image(image, err, sizeof(err));
@@ -238,6 +248,9 @@ int cmd_run(int argc, char **argv)
 		sa.platform = "i686";
 		add_aux(&sa, AT_SYSINFO, h->sysinfo);
 		add_aux(&sa, AT_SYSINFO_EHDR, h->vdso);
+		/* the kernel gives 32-bit tasks the same value */
+		if (getauxval(AT_MINSIGSTKSZ))
+			add_aux(&sa, AT_MINSIGSTKSZ, getauxval(AT_MINSIGSTKSZ));
 	} else {
 		void *st = mmap(NULL, PERSONA_STACK_SIZE, stack_prot,
 				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_GROWSDOWN, -1, 0);
@@ -261,6 +274,8 @@ int cmd_run(int argc, char **argv)
 	if (pe.interp[0])
 		elf_close(&ie);
 
+	/* the kernel's order (create_elf_tables), so a program listing its
+	 * auxiliary vector sees the same list */
 	add_aux(&sa, AT_HWCAP, getauxval(AT_HWCAP));
 	add_aux(&sa, AT_PAGESZ, PAGE);
 	add_aux(&sa, AT_CLKTCK, getauxval(AT_CLKTCK));
@@ -279,6 +294,15 @@ int cmd_run(int argc, char **argv)
 	add_aux(&sa, AT_HWCAP2, getauxval(AT_HWCAP2));
 	add_aux(&sa, AT_EXECFN, 0);
 	add_aux(&sa, AT_PLATFORM, 0);
+	/* rseq's, where the kernel has them (6.3 on) */
+#ifndef AT_RSEQ_FEATURE_SIZE
+#define AT_RSEQ_FEATURE_SIZE 27
+#define AT_RSEQ_ALIGN 28
+#endif
+	if (getauxval(AT_RSEQ_FEATURE_SIZE)) {
+		add_aux(&sa, AT_RSEQ_FEATURE_SIZE, getauxval(AT_RSEQ_FEATURE_SIZE));
+		add_aux(&sa, AT_RSEQ_ALIGN, getauxval(AT_RSEQ_ALIGN));
+	}
 
 	/* argv as given, argv[0] as the caller chose it */
 	char **pargv = argv + i;

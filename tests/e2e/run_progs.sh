@@ -26,3 +26,12 @@ same "hello static-pie" -- "$progdir/hello-static-pie"
 # x86-64 programs: persona run maps the image and starts them natively
 same "x86-64 hello static" -- "$progdir/hello64-static" 6
 same "x86-64 hello dynamic" -- "$progdir/hello64-dynamic" 7
+
+# 32-bit code in a code segment of the process's LDT, as on a kernel that
+# offers no __USER32_CS; execve passes the choice on
+PERSONA_RUN_OPTS=--ldt-cs
+same "LDT code segment: hello" -- "$progdir/hello-dynamic"
+same "LDT code segment: processes" -- "$progdir/procs-static" "$progdir/exitcode-dynamic"
+same "LDT code segment: registers kept" -- "$progdir/regs-static"
+same "LDT code segment: TLS" -- "$progdir/tls-dynamic"
+PERSONA_RUN_OPTS=

@@ -34,6 +34,15 @@ int main(int argc, char **argv, char **envp)
 	printf("AT_RANDOM %s AT_PHDR %s AT_ENTRY %s\n", getauxval(AT_RANDOM) ? "set" : "0",
 	       getauxval(AT_PHDR) ? "set" : "0", getauxval(AT_ENTRY) ? "set" : "0");
 	printf("AT_PHENT %lu\n", getauxval(AT_PHENT));
+	/* the keys, in order: the kernel's list, whoever loaded the program */
+	char **e = envp;
+	while (*e)
+		e++;
+	printf("auxv keys:");
+	for (unsigned long *a = (unsigned long *)(e + 1); a[0]; a += 2)
+		printf(" %lu", a[0]);
+	printf("\n");
+	printf("AT_MINSIGSTKSZ %s\n", getauxval(AT_MINSIGSTKSZ) ? "set" : "0");
 	printf("stack aligned: %s\n", ((unsigned long)__builtin_frame_address(0) & 3) == 0 ? "yes" : "no");
 	return 0;
 }

@@ -186,6 +186,40 @@ static void int80_from_64bit_code_is_reflected(void **state)
 	assert_int_equal(persona_stats.way[WAY_INT80_64] - before, 9);
 }
 
+/* A 64-bit site of the patchable shape (`mov $nr,%eax; int $0x80`) in a
+ * page above 4 GiB: reflected once, then rewritten to a jmp into its
+ * trampoline and the 64-bit gate; the page keeps its protection. */
+static void patched_64bit_site_is_reflected_once(void **state)
+{
+	static const uint8_t body[] = { 0x53, 0xb8, 0, 0, 0, 0, 0xcd, 0x80, 0x5b, 0xc3 };
+	uint8_t *fn = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t reflected = persona_stats.sites_reflected, patched = persona_stats.sites_patched;
+	uint64_t way = persona_stats.way[WAY_INT80_64];
+	uint32_t nr = I386_NR_getppid;
+	long (*call)(void) = (long (*)(void))(uintptr_t)fn;
+	(void)state;
+
+	assert_true(fn != MAP_FAILED);
+	memcpy(fn, body, sizeof(body));
+	memcpy(fn + 2, &nr, 4);
+	arm();
+	/* the 64-bit form does not use the 32-bit gate entry; any will do */
+	assert_int_equal(persona_patch_init(PATCH_MOV, 0x1000), 0);
+	for (int i = 0; i < 3; i++) {
+		persona_sud_selector = 1;
+		long r = call();
+		persona_sud_selector = 0;
+		assert_int_equal(r, getppid());
+	}
+	assert_int_equal(persona_stats.sites_reflected - reflected, 1);
+	assert_int_equal(persona_stats.sites_patched - patched, 1);
+	assert_int_equal(persona_stats.way[WAY_INT80_64] - way, 3);
+	assert_int_equal(fn[1], 0xe9);          /* the mov became jmp rel32 */
+	fn[sizeof(body)] = 0x90;                /* still writable: protection kept */
+	munmap(fn, 4096);
+	persona_patch_init(PATCH_OFF, 0);
+}
+
 /* ---- reflection and patching of 32-bit code --------------------------- */
 
 #define PAT_EBX 0x11111111u
@@ -680,6 +714,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(int80_from_64bit_code_is_reflected, setup),
+		cmocka_unit_test_setup(patched_64bit_site_is_reflected_once, setup),
 		cmocka_unit_test_setup(reflected_32bit_call_keeps_registers, setup),
 		cmocka_unit_test_setup(no_patch_keeps_reflecting, setup),
 		cmocka_unit_test_setup(patched_site_is_reflected_once, setup),

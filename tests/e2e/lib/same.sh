@@ -9,6 +9,7 @@
 #                                     (and with --dir, the files it left in
 #                                     its working directory) must be equal
 #
+# PERSONA_RUN_OPTS, if set, goes between `persona run` and COMMAND.
 # Helpers keep their variables to names starting with _ (sh has no locals).
 # COMMAND's first word is an i386 program (with --env: VAR=VALUE words
 # first, the whole environment then, as env -i takes them); it runs in a
@@ -24,6 +25,7 @@ trap 'rm -rf "$t"' EXIT
 mkdir -p "$t/registry"
 export PERSONA_REGISTRY="$t/registry"
 n=0
+PERSONA_RUN_OPTS=
 ok()   { n=$((n + 1)); echo "ok $n - $1"; }
 bad()  { n=$((n + 1)); echo "not ok $n - $1"; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
@@ -82,13 +84,13 @@ same() {
 	# shellcheck disable=SC2086
 	run_in "$t/native" "$t/n" $_envi $_vars "$@"
 	# shellcheck disable=SC2086
-	run_in "$t/persona" "$t/p" $_envi $_vars "$persona" run "$@"
+	run_in "$t/persona" "$t/p" $_envi $_vars "$persona" run $PERSONA_RUN_OPTS "$@"
 	compare "$_name" "$t/n" "$t/p" "$_dir"
 	if [ "$noia32_works" = 0 ]; then
 		skip "$_name (no ia32 calls)" "cannot install a seccomp filter"
 		return
 	fi
 	# shellcheck disable=SC2086
-	run_in "$t/persona" "$t/s" "$noia32" $_envi $_vars "$persona" run "$@"
+	run_in "$t/persona" "$t/s" "$noia32" $_envi $_vars "$persona" run $PERSONA_RUN_OPTS "$@"
 	compare "$_name (no ia32 calls)" "$t/n" "$t/s" "$_dir"
 }
