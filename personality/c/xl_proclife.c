@@ -56,11 +56,16 @@ static int strcmp_(const char *a, const char *b)
 
 /* ---- exit ------------------------------------------------------------- */
 
+/* set while a vfork child runs: only the child runs then, and it sees the
+ * flag too (the memory is shared) */
+static int vfork_active;
+
 static void dump_stats_once(void)
 {
 	static int dumped;
 
-	if (persona_stats_dump && !dumped) {
+	/* a vfork child's counts are its parent's: the parent reports them */
+	if (persona_stats_dump && !dumped && !vfork_active) {
 		dumped = 1;
 		persona_stats_dump();
 	}
@@ -177,8 +182,6 @@ static uint8_t vfork_kstack[PERSONA_KSTACK_SIZE] __attribute__((aligned(64)));
 static uint8_t vfork_altstack[PERSONA_ALTSTACK_SIZE] __attribute__((aligned(64)));
 static struct i386_frame vfork_child_frame;
 static uint64_t vfork_child_mask;
-/* set while a vfork child runs (it sees it too: the memory is shared) */
-static int vfork_active;
 
 /* The child, on vfork_kstack: a signal stack of its own (the parent may
  * be suspended inside a handler on the shared one), then i386 code. */
