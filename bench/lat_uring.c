@@ -1,6 +1,7 @@
 /* bench/lat_uring.c — the raw io_uring baseline for the batch benchmarks:
  * the same operations as lat_batch (a no-op for the null class, a 1-byte
- * write to /dev/null) submitted N at a time with one io_uring_enter that
+ * write to /dev/null at the file position (offset -1), the operation write(2)
+ * does and the personality submits) submitted N at a time with one io_uring_enter that
  * waits for all N, per-call cost at each batch size. 64-bit, liburing. */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +33,7 @@ static void uring_loop(uint64_t iterations, void *cookie)
 			if (u->op == OP_NOP)
 				io_uring_prep_nop(sqe);
 			else
-				io_uring_prep_write(sqe, u->fd, buf, 1, 0);
+				io_uring_prep_write(sqe, u->fd, buf, 1, (uint64_t)-1);
 		}
 		io_uring_submit_and_wait(&ring, u->count);
 		io_uring_cq_advance(&ring, u->count);
@@ -49,7 +50,7 @@ static int probe(const struct uring_cookie *u, char *why, size_t n)
 		if (u->op == OP_NOP)
 			io_uring_prep_nop(sqe);
 		else
-			io_uring_prep_write(sqe, u->fd, buf, 1, 0);
+			io_uring_prep_write(sqe, u->fd, buf, 1, (uint64_t)-1);
 	}
 	int r = io_uring_submit_and_wait(&ring, big.count);
 	if (r < 0) {

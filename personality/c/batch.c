@@ -92,9 +92,8 @@ XL(persona_batch)
 		c->result = persona_syscall(&sub);
 	}
 	flush(&p, calls, route);
-	for (uint32_t i = 0; i < count; i++)
-		if (copy_to_user(ARG0(f) + i * sizeof(calls[0]) + offsetof(struct persona_batch_call, result),
-				 &calls[i].result, sizeof(calls[i].result)))
-			return -EFAULT;
+	/* One copy back: the calls as they came in, with their results. */
+	if (copy_to_user(ARG0(f), calls, count * sizeof(calls[0])))
+		return -EFAULT;
 	return count;
 }

@@ -75,52 +75,62 @@ unavailable:
 	return -1;
 }
 
-/* Fill an SQE for a native message; 0 if io_uring has no such operation. */
-static int ring_prep(struct io_uring_sqe *s, const struct sysmsg *m)
+/* The io_uring operation that does what a native call does, or -1. */
+static int ring_op_of(uint32_t native_nr)
+{
+	switch (native_nr) {
+	case __NR_read:
+	case __NR_pread64:
+		return IORING_OP_READ;
+	case __NR_write:
+	case __NR_pwrite64:
+		return IORING_OP_WRITE;
+	case __NR_readv:
+		return IORING_OP_READV;
+	case __NR_writev:
+		return IORING_OP_WRITEV;
+	case __NR_fsync:
+	case __NR_fdatasync:
+		return IORING_OP_FSYNC;
+	case __NR_close:
+		return IORING_OP_CLOSE;
+	default:
+		return -1;
+	}
+}
+
+/* Fill an SQE for a native message whose operation ring_op_of() knows. */
+static void ring_prep(struct io_uring_sqe *s, const struct sysmsg *m, int op)
 {
 	memset(s, 0, sizeof(*s));
+	s->opcode = (uint8_t)op;
 	s->fd = (int32_t)m->args[0];
 	switch (m->nr) {
 	case __NR_read:
 	case __NR_write:
-		s->opcode = m->nr == __NR_read ? IORING_OP_READ : IORING_OP_WRITE;
+	case __NR_readv:
+	case __NR_writev:
 		s->addr = m->args[1];
 		s->len = (uint32_t)m->args[2];
 		s->off = (uint64_t)-1;          /* the file position, as read(2) */
-		return 1;
+		break;
 	case __NR_pread64:
 	case __NR_pwrite64:
-		s->opcode = m->nr == __NR_pread64 ? IORING_OP_READ : IORING_OP_WRITE;
 		s->addr = m->args[1];
 		s->len = (uint32_t)m->args[2];
 		s->off = m->args[3];
-		return 1;
-	case __NR_readv:
-	case __NR_writev:
-		s->opcode = m->nr == __NR_readv ? IORING_OP_READV : IORING_OP_WRITEV;
-		s->addr = m->args[1];
-		s->len = (uint32_t)m->args[2];
-		s->off = (uint64_t)-1;
-		return 1;
-	case __NR_fsync:
+		break;
 	case __NR_fdatasync:
-		s->opcode = IORING_OP_FSYNC;
-		s->fsync_flags = m->nr == __NR_fdatasync ? IORING_FSYNC_DATASYNC : 0;
-		return 1;
-	case __NR_close:
-		s->opcode = IORING_OP_CLOSE;
-		return 1;
-	default:
-		return 0;
+		s->fsync_flags = IORING_FSYNC_DATASYNC;
+		break;
+	default:                                /* fsync, close: the fd alone */
+		break;
 	}
 }
 
 int persona_ring_can(uint32_t native_nr)
 {
-	struct io_uring_sqe s;
-	struct sysmsg m = { .nr = native_nr };
-
-	return ring_prep(&s, &m);
+	return ring_op_of(native_nr) >= 0;
 }
 
 /* Run msgs[0..count) as one io_uring submission; -1 if the ring cannot take
@@ -136,17 +146,15 @@ static long ring_run(struct sysmsg *msgs, uint32_t count)
 		ring_setup();
 	if (ring.fd < 0)
 		return -1;
-	for (i = 0; i < count; i++) {
-		struct io_uring_sqe probe;
-		if (!ring_prep(&probe, &msgs[i]))
+	for (i = 0; i < count; i++)             /* all or nothing: check first */
+		if (ring_op_of(msgs[i].nr) < 0)
 			return -1;
-	}
 	tail = *ring.sq_tail;
 	for (i = 0; i < count; i++) {
 		uint32_t idx = (tail + i) & *ring.sq_mask;
 		struct io_uring_sqe *s = &ring.sqes[idx];
 
-		ring_prep(s, &msgs[i]);
+		ring_prep(s, &msgs[i], ring_op_of(msgs[i].nr));
 		s->user_data = i;
 		if (i + 1 < count && (msgs[i + 1].flags & SYSMSG_LINKED))
 			s->flags |= IOSQE_IO_LINK;
