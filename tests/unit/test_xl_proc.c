@@ -33,21 +33,10 @@
  * Returns 0, or the case's line. */
 static int diff_quiet(const struct dcase *c)
 {
-	static uint8_t *kb, *pb;
-	long ka[6], pa[6], kr, pr;
+	uint8_t *kb, *pb;
+	long kr, pr;
 
-	if (!kb) {
-		kb = lowmem(XL_DIFF_BUF);
-		pb = lowmem(XL_DIFF_BUF);
-	}
-	memset(kb, XL_DIFF_FILL, XL_DIFF_BUF);
-	if (c->init)
-		memcpy(kb, c->init, c->initlen);
-	memcpy(pb, kb, XL_DIFF_BUF);
-	xl_args(c, kb, ka);
-	xl_args(c, pb, pa);
-	kr = k32(c->nr, ka[0], ka[1], ka[2], ka[3], ka[4], ka[5]);
-	pr = p32(c->nr, pa[0], pa[1], pa[2], pa[3], pa[4], pa[5]);
+	xl_diff_call(c, &kb, &pb, &kr, &pr);
 	if (kr != pr) {
 		printf("# line %d: kernel %ld, persona %ld\n", c->line, kr, pr);
 		return c->line;

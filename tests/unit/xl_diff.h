@@ -88,11 +88,12 @@ static inline void xl_args(const struct dcase *c, uint8_t *buf, long out[6])
 	}
 }
 
-/* Runs one case; returns nothing, fails the test naming the case's line. */
-static inline void xl_diff_run(const struct dcase *c)
+/* Runs one case both ways, each on its own copy of the same low buffer:
+ * the kernel's results in *kr and *kb, the personality's in *pr and *pb. */
+static inline void xl_diff_call(const struct dcase *c, uint8_t **kbp, uint8_t **pbp, long *kr, long *pr)
 {
 	static uint8_t *kb, *pb;
-	long ka[6], pa[6], kr, pr;
+	long ka[6], pa[6];
 
 	if (!kb) {
 		kb = lowmem(XL_DIFF_BUF);
@@ -104,8 +105,19 @@ static inline void xl_diff_run(const struct dcase *c)
 	memcpy(pb, kb, XL_DIFF_BUF);
 	xl_args(c, kb, ka);
 	xl_args(c, pb, pa);
-	kr = k32(c->nr, ka[0], ka[1], ka[2], ka[3], ka[4], ka[5]);
-	pr = p32(c->nr, pa[0], pa[1], pa[2], pa[3], pa[4], pa[5]);
+	*kr = k32(c->nr, ka[0], ka[1], ka[2], ka[3], ka[4], ka[5]);
+	*pr = p32(c->nr, pa[0], pa[1], pa[2], pa[3], pa[4], pa[5]);
+	*kbp = kb;
+	*pbp = pb;
+}
+
+/* Runs one case; returns nothing, fails the test naming the case's line. */
+static inline void xl_diff_run(const struct dcase *c)
+{
+	uint8_t *kb, *pb;
+	long kr, pr;
+
+	xl_diff_call(c, &kb, &pb, &kr, &pr);
 	if (c->ret_tol ? labs(kr - pr) > c->ret_tol : kr != pr)
 		fail_msg("line %d: nr %ld: kernel %ld, persona %ld", c->line, c->nr, kr, pr);
 	for (int i = 0; i < 4 && c->fz[i].kind != F_NONE; i++) {
