@@ -14,7 +14,7 @@ BENCH_CFLAGS := -O2 -g $(WARN) -I. -Ibench/lib -D_GNU_SOURCE -static -fno-pie -n
 BENCH_LIB    := bench/lib/harness.c bench/lib/stats.c
 BENCH_HDRS   := $(wildcard bench/lib/*.h) personality/persona_abi.h
 
-BENCH_SINGLE   := null read write stat fstat openclose gate
+BENCH_SINGLE   := null read write stat fstat openclose gate vdso
 BENCH_VARIANTS := 64 64-int80 i386-int80 i386-vdso
 BENCH_FLAGS_64         := -m64 -DBENCH_ENTRY=BENCH_ENTRY_SYSCALL
 BENCH_FLAGS_64-int80   := -m64 -DBENCH_ENTRY=BENCH_ENTRY_INT80
@@ -40,6 +40,13 @@ $(eval $(call BENCH_PROG,gate,64-modeswitch,$(BENCH_OUT)/modeswitch.o))
 $(BENCH_OUT)/lat_gate-64-modeswitch: $(BENCH_OUT)/modeswitch.o
 # The raw io_uring baseline is native code.
 $(eval $(call BENCH_PROG,uring,64,-luring))
+# The null call from several threads at once (bench null-mt): native and
+# the i386 vDSO entry.
+BENCH_MT_VARIANTS := 64 i386-vdso
+$(foreach v,$(BENCH_MT_VARIANTS),$(BENCH_OUT)/lat_null-mt-$(v)): $(BENCH_OUT)/lat_null-mt-%: bench/lat_null_mt.c $(BENCH_LIB) $(BENCH_HDRS) bench/module.mk | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $(BENCH_FLAGS_$*) -pthread -o $@ $< $(BENCH_LIB)
+BENCH_PROGS += $(foreach v,$(BENCH_MT_VARIANTS),$(BENCH_OUT)/lat_null-mt-$(v))
 
 # The PTRACE_SYSEMU emulator: a native tracer for the i386 programs.
 $(BENCH_OUT)/ptrace-emu: bench/ptrace-emu.c personality/persona_abi.h $(GEN)/sysnr.h | $(BUILD)/.deps-ok

@@ -9,7 +9,7 @@
 IMAGE_NAME := linux-i386
 IMAGE      := $(BUILD)/$(IMAGE_NAME).img
 VDSO_DIR   := $(BUILD)/vdso
-LAYOUT_H   := personality/c/layout.h personality/c/image.h
+LAYOUT_H   := personality/c/layout.h personality/c/image.h personality/c/vclock.h
 
 # asm-offsets.inc carries the layout and the thread offsets too.
 $(GEN)/asm-offsets.inc: $(LAYOUT_H)
@@ -19,14 +19,18 @@ $(VDSO_DIR)/vdso.o: personality/vdso/vdso.asm $(GEN)/asm-offsets.inc $(GEN)/syse
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf32 -I$(GEN)/ -o $@ $<
 
+$(VDSO_DIR)/vclock.o: personality/vdso/vclock.asm $(GEN)/asm-offsets.inc $(GEN)/sysent.inc | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf32 -I$(GEN)/ -o $@ $<
+
 $(VDSO_DIR)/vdso.lds: personality/vdso/vdso.lds $(LAYOUT_H)
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -Ipersonality/c -o $@ $<
 
-$(VDSO_DIR)/vdso.so: $(VDSO_DIR)/vdso.o $(VDSO_DIR)/vdso.lds
+$(VDSO_DIR)/vdso.so: $(VDSO_DIR)/vdso.o $(VDSO_DIR)/vclock.o $(VDSO_DIR)/vdso.lds
 	$(CC) -m32 -shared -nostdlib -Wl,-T,$(VDSO_DIR)/vdso.lds -Wl,-soname=linux-gate.so.1 \
 		-Wl,--hash-style=both -Wl,--build-id=none -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 \
-		-o $@ $(VDSO_DIR)/vdso.o
+		-o $@ $(VDSO_DIR)/vdso.o $(VDSO_DIR)/vclock.o
 
 $(VDSO_DIR)/vdso-syms.inc: $(VDSO_DIR)/vdso.so
 	( echo "; generated from $< by personality/image.mk — do not edit"; \

@@ -11,7 +11,7 @@ $(GEN)/sysent.h $(GEN)/sysnr.h $(GEN)/sysent.inc $(GEN)/fastpath.inc &: $(TABLE)
 	$(PYTHON) $(GENTBL) $(TABLE) $(GEN) $(TUNING)
 
 # Offsets shared with NASM come from offsetof(), never typed (asm-offsets.c).
-$(GEN)/asm-offsets.inc: personality/c/asm-offsets.c personality/c/frame.h sys/msg.h $(GEN)/sysnr.h
+$(GEN)/asm-offsets.inc: personality/c/asm-offsets.c personality/c/frame.h personality/c/image.h personality/c/layout.h sys/msg.h $(GEN)/sysnr.h
 	@mkdir -p $(GEN)
 	$(CC) $(CFLAGS_IMG) -S -o $(GEN)/asm-offsets.s $<
 	( echo "; generated from personality/c/asm-offsets.c — do not edit"; \

@@ -456,6 +456,14 @@ static void run_job(struct run_ctx *c, const struct job *j)
 				r->batch = batch_sizes[s];
 				rows[nrows++] = r;
 			}
+	} else if (bench_find(what) && bench_find(what)->threads) {
+		static const unsigned threads[] = { BENCH_MT_THREADS };
+		for (unsigned s = 0; s < sizeof threads / sizeof threads[0]; s++) {
+			struct run_row *r = table_add(c->t);
+			bfmt(r->bench, sizeof r->bench, "%s", what);
+			r->batch = threads[s];
+			rows[nrows++] = r;
+		}
 	} else {
 		struct run_row *r = table_add(c->t);
 		bfmt(r->bench, sizeof r->bench, "%s", what);
@@ -671,7 +679,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: persona bench [--quick] [--events LIST|none] [--out DIR] "
 		"[--only BENCH,...] [--paths PATH,...]\n"
-		"  BENCH: null read write stat fstat openclose gate batch\n");
+		"  BENCH: null read write stat fstat openclose gate vdso null-mt batch\n");
 	return 2;
 }
 
@@ -796,7 +804,8 @@ int cmd_bench(int argc, char **argv)
 			continue;
 		for (unsigned p = 0; p < bench_npaths; p++) {
 			const struct path_def *pd = &bench_paths[p];
-			if (pd->batch || !in_list(o.paths, pd->name))
+			if (pd->batch || !in_list(o.paths, pd->name) ||
+			    (bench_singles[b].paths && !in_list(bench_singles[b].paths, pd->name)))
 				continue;
 			struct job *j = &jobs[njobs++];
 			j->path = pd;

@@ -144,7 +144,12 @@ struct bench_def {
 	const char *name;
 	const char *lmbench;    /* "Simple syscall" etc. */
 	const char *what;
+	const char *paths;      /* the only paths it runs on (comma-separated), or NULL: all */
+	int threads;            /* one row per thread count (batch = threads): BENCH_MT_THREADS */
 };
+/* The thread counts of a threads benchmark (lat_null_mt.c agrees). */
+#define BENCH_MT_THREADS 1, 2, 4
+const struct bench_def *bench_find(const char *name);
 extern const struct bench_def bench_singles[];
 extern const unsigned bench_nsingles;
 /* The batch benchmarks measure these operations (lat_batch, lat_uring). */

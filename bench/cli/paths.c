@@ -14,6 +14,8 @@ const struct path_def bench_paths[] = {
 	  .what = "no personality: a bare 64→32→64-bit round trip by two far jumps, the floor under any gate" },
 	{ .name = "pers-sysinfo", .program = "i386-vdso", .runner = RUN_PERSONA,
 	  .what = "the kernel-vdso binary under `persona run`: the personality's AT_SYSINFO gate" },
+	{ .name = "pers-vdso", .program = "i386-vdso", .runner = RUN_PERSONA, .only = "vdso",
+	  .what = "the kernel-vdso binary under `persona run`: the personality's vDSO clocks, answered in 32-bit code" },
 	{ .name = "pers-table-c", .program = "i386-vdso", .runner = RUN_PERSONA, .image = "table-c",
 	  .what = "as pers-sysinfo, image variant: pointer-table dispatch, every row on the C path" },
 	{ .name = "pers-switch-c", .program = "i386-vdso", .runner = RUN_PERSONA, .image = "switch-c",
@@ -48,12 +50,24 @@ const struct path_def *path_find(const char *name)
 }
 
 const struct bench_def bench_singles[] = {
-	{ "null",      "Simple syscall",    "getppid by a raw call" },
-	{ "read",      "Simple read",       "read 1 byte from /dev/zero" },
-	{ "write",     "Simple write",      "write 1 byte to /dev/null" },
-	{ "stat",      "Simple stat",       "stat /dev/null (i386 stat64, x86-64 stat)" },
-	{ "fstat",     "Simple fstat",      "fstat an open /dev/null (i386 fstat64, x86-64 fstat)" },
-	{ "openclose", "Simple open/close", "open and close /dev/null" },
-	{ "gate",      NULL,                "PERSONA_NR_GATE: the personality's way in, no native call" },
+	{ "null",      "Simple syscall",    "getppid by a raw call", NULL, 0 },
+	{ "read",      "Simple read",       "read 1 byte from /dev/zero", NULL, 0 },
+	{ "write",     "Simple write",      "write 1 byte to /dev/null", NULL, 0 },
+	{ "stat",      "Simple stat",       "stat /dev/null (i386 stat64, x86-64 stat)", NULL, 0 },
+	{ "fstat",     "Simple fstat",      "fstat an open /dev/null (i386 fstat64, x86-64 fstat)", NULL, 0 },
+	{ "openclose", "Simple open/close", "open and close /dev/null", NULL, 0 },
+	{ "gate",      NULL,                "PERSONA_NR_GATE: the personality's way in, no native call", NULL, 0 },
+	{ "vdso",      NULL,                "clock_gettime(CLOCK_MONOTONIC) through the vDSO, no system call", NULL, 0 },
+	{ "null-mt",   NULL,                "getppid from 1, 2 and 4 threads at once (batch = threads): "
+					    "wall ticks per call of all the threads together",
+	  "native,pers-sysinfo", 1 },
 };
 const unsigned bench_nsingles = sizeof bench_singles / sizeof bench_singles[0];
+
+const struct bench_def *bench_find(const char *name)
+{
+	for (unsigned i = 0; i < bench_nsingles; i++)
+		if (!strcmp(bench_singles[i].name, name))
+			return &bench_singles[i];
+	return NULL;
+}

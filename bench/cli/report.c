@@ -21,6 +21,7 @@
 #define GOAL_INT80_64_RATIO  1.10   /* pers-int80-64 null / native */
 #define GOAL_INT80_FRACTION  0.10   /* pers-int80 / kernel-int80: "far below" */
 #define GOAL_BATCH_MARGIN    1.10   /* batch per call / raw io_uring */
+#define GOAL_VDSO_RATIO      1.00   /* pers-vdso / kernel-vdso clock_gettime: at or below */
 /* The decomposition chart leaves out paths dearer than this many times the
  * cheapest one. */
 #define DECOMPOSITION_SPREAD 10.0
@@ -453,6 +454,37 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 		bench_table(f, t, bench_singles[b].name);
 	}
 
+	/* The threads benchmarks: one line per thread count. */
+	for (unsigned b = 0; b < bench_nsingles; b++) {
+		static const unsigned threads[] = { BENCH_MT_THREADS };
+		const char *name = bench_singles[b].name;
+		if (!bench_singles[b].threads || !bench_present(t, name))
+			continue;
+		fprintf(f, "### %s by thread count\n\n"
+			"Wall TSC ticks per call, all threads together (median): on separate CPUs a "
+			"path that threads do not slow halves it with each doubling; more threads than "
+			"CPUs keep it flat.\n\n| threads | native | pers-sysinfo | pers-sysinfo / native |\n"
+			"|---:|---:|---:|---:|\n", name);
+		for (unsigned s = 0; s < sizeof threads / sizeof threads[0]; s++) {
+			const struct run_row *n = ok_row(t, name, "native", threads[s]);
+			const struct run_row *p = ok_row(t, name, "pers-sysinfo", threads[s]);
+			fprintf(f, "| %u |", threads[s]);
+			if (n)
+				fprintf(f, " %.1f |", n->ticks_median);
+			else
+				fputs(" - |", f);
+			if (p)
+				fprintf(f, " %.1f |", p->ticks_median);
+			else
+				fputs(" - |", f);
+			if (n && p && n->ticks_median > 0)
+				fprintf(f, " %.2f |\n", p->ticks_median / n->ticks_median);
+			else
+				fputs(" - |\n", f);
+		}
+		fputc('\n', f);
+	}
+
 	/* The batch curve. */
 	int any_batch = 0;
 	for (size_t i = 0; i < t->n; i++)
@@ -514,6 +546,8 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	goal_line(f, "null call, pers-int80 / kernel-int80 (\"far below\": at most a tenth)",
 		  ratio_of(t, "null", "pers-int80", "kernel-int80", 1, 1), GOAL_INT80_FRACTION, 1,
 		  "pers-int80 or kernel-int80 null missing");
+	goal_line(f, "vDSO clock_gettime, pers-vdso / kernel-vdso", ratio_of(t, "vdso", "pers-vdso", "kernel-vdso", 1, 1),
+		  GOAL_VDSO_RATIO, 1, "pers-vdso or kernel-vdso vdso missing");
 	for (unsigned o = 0; o < sizeof batch_ops / sizeof batch_ops[0]; o++)
 		for (unsigned rt = 0; rt < 2; rt++) {
 			char what[160], sizes[128] = "";

@@ -14,6 +14,7 @@
 extern persona_trap6
 extern persona_stats
 extern persona_opts
+extern persona_thread_by_slot
 
 ; native argument registers by position, i386 argument fields by position
 %define NATIVE_0 rdi
@@ -71,9 +72,32 @@ fast_%1:
 	mov	eax, %2
 	call	persona_trap6
 	mov	[rbx + FRAME_eax], eax
-	lea	rcx, [rel persona_stats]
+	STATS_SELF
 	inc	qword [rcx + STATS_calls + %1 * 8]
 	ret
+%endmacro
+
+; STATS_SELF — rcx = the calling thread's struct persona_stats, found as
+; the gate finds the thread (the LDT slot of %gs); the main thread's are
+; persona_stats. Each thread counts in its own: no shared cache line.
+; Clobbers rax.
+%macro STATS_SELF 0
+	mov	ecx, gs
+	test	ecx, 4			; TI: an LDT selector?
+	jz	%%main
+	shr	ecx, 3
+	cmp	ecx, L_TLS_SLOT_FIRST + L_TLS_SLOTS
+	jae	%%main
+	lea	rax, [rel persona_thread_by_slot]
+	mov	rcx, [rax + rcx * 8]
+	test	rcx, rcx
+	jz	%%main
+	mov	rcx, [rcx + THREAD_stats]
+	test	rcx, rcx
+	jnz	%%have
+%%main:
+	lea	rcx, [rel persona_stats]
+%%have:
 %endmacro
 
 ; the table: FAST_SLOT nr, has-asm-routine, in number order from 0

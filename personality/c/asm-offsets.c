@@ -5,6 +5,7 @@
 #include "persona.h"
 #include "sysnr.h"
 #include "image.h"
+#include "vclock.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
 #define OFFSET(sym, type, member) DEFINE(sym, offsetof(struct type, member))
@@ -51,6 +52,7 @@ void asm_offsets(void)
 	 * addresses above 2 GiB print negative: NASM users mask them with U32() */
 	OFFSET(THREAD_frame, persona_thread, frame);
 	OFFSET(THREAD_kstack_top, persona_thread, kstack_top);
+	OFFSET(THREAD_stats, persona_thread, stats);
 	DEFINE(L_IMAGE_BASE, PERSONA_IMAGE_BASE);
 	DEFINE(L_GATE_BASE, PERSONA_GATE_BASE);
 	DEFINE(L_GATE64_SYSINFO, PERSONA_GATE64_SYSINFO);
@@ -62,4 +64,16 @@ void asm_offsets(void)
 	DEFINE(L_USER64_CS, PERSONA_USER64_CS);
 	DEFINE(L_TLS_SLOT_FIRST, PERSONA_TLS_SLOT_FIRST);
 	DEFINE(L_TLS_SLOTS, PERSONA_TLS_SLOTS);
+	/* the vDSO's clock page (vclock.h) */
+	DEFINE(L_VCLOCK_BASE, PERSONA_VCLOCK_BASE);
+	DEFINE(L_VCLOCK_CLOCKS, PERSONA_VCLOCK_CLOCKS);
+	OFFSET(VCLOCK_seq, persona_vclock, seq);
+	OFFSET(VCLOCK_clk, persona_vclock, clk);
+	DEFINE(VCLOCK_CLOCK_SIZE, sizeof(struct persona_vclock_clock));
+	OFFSET(VCC_tsc, persona_vclock_clock, tsc);
+	OFFSET(VCC_sec, persona_vclock_clock, sec);
+	OFFSET(VCC_nsec, persona_vclock_clock, nsec);
+	OFFSET(VCC_mult, persona_vclock_clock, mult);
+	OFFSET(VCC_max_ticks, persona_vclock_clock, max_ticks);
+	OFFSET(VCC_res_nsec, persona_vclock_clock, res_nsec);
 }

@@ -37,12 +37,12 @@ static void flush(struct pending *p, struct persona_batch_call *calls, uint32_t 
 
 XL(persona_batch)
 {
-	static struct persona_batch_call calls[PERSONA_BATCH_MAX];
-	static struct pending p;
+	/* On the calling thread's personality stack (about 28 KiB of its
+	 * 256): threads batch at once, and a batch may block. */
+	struct persona_batch_call calls[PERSONA_BATCH_MAX];
+	struct pending p;
 	uint32_t count = ARG1(f), route = ARG2(f);
 
-	/* The buffers are static: the batch entry is not yet reentrant across
-	 * threads (the threads issue moves them into per-thread state). */
 	if (count == 0 || count > PERSONA_BATCH_MAX || route > PERSONA_ROUTE_RING)
 		return -EINVAL;
 	if (copy_from_user(calls, ARG0(f), count * sizeof(calls[0])))

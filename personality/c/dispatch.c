@@ -7,6 +7,7 @@
  * -ENOSYS and says so, and test_table fails for it.
  */
 #include "persona.h"
+#include "image.h"
 #include "sysent_types.h"
 #include "sysnr.h"
 #include "../persona_abi.h"
@@ -185,8 +186,9 @@ int32_t persona_syscall(struct i386_frame *f)
 	long r;
 
 	f->nr = nr;
-	persona_stats.way[f->way < WAY_COUNT ? f->way : WAY_DIRECT]++;
-	persona_stats.calls[slot]++;
+	struct persona_stats *st = persona_stats_self();     /* this thread's own */
+	st->way[f->way < WAY_COUNT ? f->way : WAY_DIRECT]++;
+	st->calls[slot]++;
 	r = dispatch_row(nr, f);
 	f->eax = (uint32_t)r;
 	if (unlikely(persona_opts.trace) && persona_trace)

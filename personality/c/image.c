@@ -9,6 +9,8 @@
 #include <linux/elf-em.h>
 #include "persona.h"
 #include "image.h"
+#include "vclock.h"
+#include "procself.h"
 
 #define ELFCLASS32      1
 #define ELFCLASS64      2
@@ -17,6 +19,7 @@
 
 long persona_image_init(const struct persona_init_args *a);
 void persona_start32(uint32_t entry, uint32_t esp) __attribute__((noreturn));
+static void enter32(uint32_t entry, uint32_t esp) __attribute__((noreturn));
 void persona_start64(uint64_t entry, uint64_t rsp) __attribute__((noreturn));
 void persona_gate_init(void);
 
@@ -50,7 +53,7 @@ struct persona_image_header persona_image_header = {
 		{ .ei_class = ELFCLASS64, .ei_osabi = ELFOSABI_GNU,  .e_machine = EM_X86_64 },
 	},
 	.init = (uint64_t)(uintptr_t)persona_image_init,
-	.start32 = (uint64_t)(uintptr_t)persona_start32,
+	.start32 = (uint64_t)(uintptr_t)enter32,
 	.start64 = (uint64_t)(uintptr_t)persona_start64,
 	.vdso = (uint64_t)(uintptr_t)persona_vdso_start,
 	.vdso_size = PERSONA_VDSO_MAX,      /* at most; its ELF header says */
@@ -142,6 +145,10 @@ long persona_image_init(const struct persona_init_args *a)
 		r = choose_cs32(a->ldt_cs);
 		if (r < 0)
 			return r;
+		/* the vDSO's clocks read it: no i386 program runs without */
+		r = persona_vclock_init();
+		if (r < 0)
+			return r;
 	}
 	persona_gate_init();
 
@@ -156,16 +163,28 @@ long persona_image_init(const struct persona_init_args *a)
 	return 0;
 }
 
+/* The loader's start32: the initial stack is the program's view of
+ * itself (procself.c) before the program can change it. */
+static void enter32(uint32_t entry, uint32_t esp)
+{
+	persona_procself_init(esp);
+	persona_start32(entry, esp);
+}
+
 int persona_fastpath(struct i386_frame *f);      /* fastpath.asm */
+_Static_assert(offsetof(struct persona_thread, frame) == 0, "the gate saves into the thread's struct");
 
 void persona_gate_dispatch(struct i386_frame *f)
 {
 	/* PASS rows the table marks fast asm skip the C dispatch; the way in
 	 * is counted here for them (persona_syscall counts its own). */
-	if (persona_fastpath(f))
-		persona_stats.way[f->way < WAY_COUNT ? f->way : WAY_DIRECT]++;
-	else
+	if (persona_fastpath(f)) {
+		struct persona_thread *t = persona_gate_thread(f);
+		struct persona_stats *st = t->stats ? t->stats : &persona_stats;
+		st->way[f->way < WAY_COUNT ? f->way : WAY_DIRECT]++;
+	} else {
 		persona_syscall(f);
+	}
 	if (persona_exit_hook)
 		persona_exit_hook(f);
 }

@@ -84,9 +84,56 @@ struct persona_thread {
 	 * none yet) and the i386 struct user_desc last written there */
 	uint16_t tls_slot[PERSONA_TLS_ENTRIES];
 	uint32_t tls_desc[PERSONA_TLS_ENTRIES][4];
+	/* the thread's signal state (xl_signal.c; NULL: the main thread's) */
+	struct persona_sigstate *sig;
+	/* the ucontext of the reflected call in progress, or NULL */
+	void *reflect_uc;
+	/* threads other than the main one (thread.c): the kernel clears
+	 * native_ctid when the thread has gone, and only then may its stacks
+	 * be reused; prog_ctid is the program's CLONE_CHILD_CLEARTID word */
+	volatile int32_t native_ctid;
+	uint32_t prog_ctid;
+	uint32_t settid_ctid;       /* CLONE_CHILD_SETTID: the child writes its tid */
+	uint32_t in_use;
+	uint64_t start_mask;        /* the program's mask the thread starts with */
+	/* the thread's own call counts (NULL: the main thread's are
+	 * persona_stats): threads calling at once never share a cache line
+	 * for them; --stats adds them up */
+	struct persona_stats *stats;
 };
 extern struct persona_thread persona_main_thread;
 extern struct persona_thread *persona_thread_by_slot[PERSONA_TLS_SLOT_FIRST + PERSONA_TLS_SLOTS];
+
+/* The calling thread's state: found as the gate finds it, from the LDT slot
+ * of %gs (which no 64-bit code in the image changes), or the main thread's. */
+static inline struct persona_thread *persona_self(void)
+{
+	uint32_t sel;
+	struct persona_thread *t;
+
+	__asm__ volatile("mov %%gs, %0" : "=r"(sel));
+	if ((sel & 4) && (sel >> 3) < PERSONA_TLS_SLOT_FIRST + PERSONA_TLS_SLOTS &&
+	    (t = persona_thread_by_slot[sel >> 3]) != 0)
+		return t;
+	return &persona_main_thread;
+}
+
+/* The thread whose frame the gate hands to persona_gate_dispatch: the
+ * 32-bit ways in save into the thread's own struct (frame first); only the
+ * 64-bit int $0x80 trampoline (gate64.asm) builds its frame on the stack.
+ * Saves the %gs look-up on every call's way out. */
+static inline struct persona_thread *persona_gate_thread(struct i386_frame *f)
+{
+	return f->way != WAY_INT80_64 ? (struct persona_thread *)(void *)f : persona_self();
+}
+
+extern struct persona_stats persona_stats;
+static inline struct persona_stats *persona_stats_self(void)
+{
+	struct persona_stats *s = persona_self()->stats;
+
+	return s ? s : &persona_stats;
+}
 
 /* What init kept of the loader's arguments. */
 struct persona_process {

@@ -187,13 +187,36 @@ struct i386_act {
 	uint64_t mask;
 };
 extern struct i386_act sig_acts[KSIG_MAX + 1];
-/* the program's alternate signal stack (emulated: the image keeps its own
- * native one for its handlers) */
-extern struct i386_stack sig_altstack;
 /* the fault details of a synchronous signal, for sigcontext_32 */
 struct sig_fault {
 	uint32_t trapno, err, cr2;
 };
+/* Per thread, as in the kernel: what arrived while the image ran and is
+ * not yet delivered, the mask bits the image added or emulates, and the
+ * program's alternate signal stack (emulated: the image keeps its own
+ * native one for its handlers). Actions are per process (sig_acts). */
+struct persona_sigstate {
+	uint64_t deferred;          /* arrived, not yet delivered to the program */
+	uint64_t defer_blocked;     /* bits deferral added to the native mask */
+	uint64_t emu_blocked;       /* the program's mask bits of the reserved signals */
+	uint64_t suspend_mask;      /* sigsuspend's mask for the next delivery */
+	int32_t  suspend_active;
+	int32_t  restart_pending;   /* a native call's restart became -EINTR */
+	uint8_t  deferred_has_fault[KSIG_MAX + 1];
+	struct i386_stack altstack;
+	struct sig_fault deferred_fault[KSIG_MAX + 1];
+	struct ksiginfo deferred_info[KSIG_MAX + 1];
+};
+/* the main thread's (its struct persona_thread has sig == NULL) */
+extern struct persona_sigstate persona_main_sigstate;
+#include "image.h"
+static inline struct persona_sigstate *persona_sig_self(void)
+{
+	struct persona_sigstate *s = persona_self()->sig;
+
+	return s ? s : &persona_main_sigstate;
+}
+#define sig_altstack (persona_sig_self()->altstack)
 /* the program's view of its signal mask, and setting it (the native mask,
  * or the one the reflected call's rt_sigreturn restores) */
 uint64_t sigmask_program(void);

@@ -12,6 +12,7 @@
  *       + 0x1000  the i386 vDSO (AT_SYSINFO_EHDR), one or two pages
  *       + 0x3000  the fixed gate entries the vDSO jumps to
  *       then      the image's code, data and bss (stacks for its C code)
+ *       PERSONA_VCLOCK_BASE  (its top) the vDSO's clock page (vclock.h)
  *   PERSONA_STACK_TOP                            top of the i386 stack
  *   PERSONA_STACK_TOP - PERSONA_STACK_SIZE      its lowest address
  *   ... a guard gap, then the mmap area grows down (the interpreter first)
@@ -38,6 +39,10 @@
 #define PERSONA_GATE64_NORET    0xFF003100
 #define PERSONA_GATE64_PATCHED  0xFF003200
 #define PERSONA_GATE32_PATCHED  0xFF003300
+/* The vDSO's clock page (vclock.h): one read-write page the image maps at
+ * start-up at the top of its window, at a fixed address so the vDSO's
+ * 32-bit code reads it without relocations; the image ends below it. */
+#define PERSONA_VCLOCK_BASE     0xFFFFE000
 
 #define PERSONA_STACK_TOP       0xFF000000
 #define PERSONA_STACK_SIZE      0x00800000
@@ -64,10 +69,13 @@
  * glibc loads it, names an empty GDT entry and faults; the fault handler
  * loads the thread's LDT selector for that entry instead, once. */
 #define PERSONA_TLS_SLOT_FIRST  16
-#define PERSONA_TLS_SLOTS       64
+#define PERSONA_TLS_SLOTS       1024
 
 /* the personality's own stacks (image bss) */
 #define PERSONA_KSTACK_SIZE     0x40000
 #define PERSONA_ALTSTACK_SIZE   0x10000
+/* the most threads alive at once beside the main one (each takes one LDT
+ * slot for its TLS entry; a slot is reused once its thread has gone) */
+#define PERSONA_THREADS_MAX     PERSONA_TLS_SLOTS
 
 #endif

@@ -55,6 +55,7 @@
  * store.
  */
 #include "persona.h"
+#include "plock.h"
 #include "ksig.h"
 #include "reflect.h"
 #include "sysent_types.h"
@@ -593,19 +594,19 @@ static int patch_mov64(uint64_t site, uint32_t nr)
 	return code_store64(site - MOV_LEN, jmp, MOV_LEN);
 }
 
-int persona_patch_site64(uint64_t site, uint32_t nr)
+static int patch_site64_locked(uint64_t site, uint32_t nr)
 {
 	struct site64 *s = site64_find(site);
 	int done = 0;
 
 	if (!s || s->state == SITE_PATCHED || s->state == SITE_LEFT)
 		return 0;
-	persona_stats.sites_reflected++;
+	STAT_INC(persona_stats.sites_reflected);
 	if (patch_form == PATCH_MOV && !persona_opts.no_patch)
 		done = patch_mov64(site, nr);
 	s->state = done ? SITE_PATCHED : SITE_LEFT;
 	if (done)
-		persona_stats.sites_patched++;
+		STAT_INC(persona_stats.sites_patched);
 	return done;
 }
 
@@ -615,7 +616,7 @@ static int patch_page0(uint32_t site)
 	return code_store(site, call_eax, INT80_LEN);
 }
 
-int persona_patch_site(uint32_t site, uint32_t nr)
+static int patch_site_locked(uint32_t site, uint32_t nr)
 {
 	struct site *s;
 	int done;
@@ -625,18 +626,18 @@ int persona_patch_site(uint32_t site, uint32_t nr)
 		return 0;
 	if (s->state == SITE_PATCHED || s->state == SITE_LEFT)
 		return 0;   /* --no-patch, a site of no safe form, or a jump straight to the int $0x80 */
-	persona_stats.sites_reflected++;
+	STAT_INC(persona_stats.sites_reflected);
 	if (patch_form == PATCH_OFF || persona_opts.no_patch)
 		done = 0;
 	else
 		done = patch_form == PATCH_PAGE0 ? patch_page0(site) : patch_mov(site, nr);
 	s->state = done ? SITE_PATCHED : SITE_LEFT;
 	if (done)
-		persona_stats.sites_patched++;
+		STAT_INC(persona_stats.sites_patched);
 	return done;
 }
 
-void persona_code_mapped(uint32_t addr, uint32_t len)
+static void code_mapped_locked(uint32_t addr, uint32_t len)
 {
 	uint64_t end = (uint64_t)addr + len;
 
@@ -647,4 +648,32 @@ void persona_code_mapped(uint32_t addr, uint32_t len)
 		    s->addr + INT80_LEN > addr && (uint64_t)s->addr - MOV_LEN < end)
 			s->state = SITE_GONE;
 	}
+}
+
+/* Threads share the site tables, the trampoline pools and page_prot's
+ * buffer: one patch at a time. (A site is only ever patched by a thread
+ * that trapped on it, synchronously, so no handler waits for itself.) */
+plock_t persona_patch_lock;
+
+int persona_patch_site64(uint64_t site, uint32_t nr)
+{
+	plock_acquire(&persona_patch_lock);
+	int done = patch_site64_locked(site, nr);
+	plock_release(&persona_patch_lock);
+	return done;
+}
+
+int persona_patch_site(uint32_t site, uint32_t nr)
+{
+	plock_acquire(&persona_patch_lock);
+	int done = patch_site_locked(site, nr);
+	plock_release(&persona_patch_lock);
+	return done;
+}
+
+void persona_code_mapped(uint32_t addr, uint32_t len)
+{
+	plock_acquire(&persona_patch_lock);
+	code_mapped_locked(addr, len);
+	plock_release(&persona_patch_lock);
 }

@@ -82,6 +82,16 @@ struct persona_stats {
 	uint64_t enosys_logged[1024 / 64 + 1];   /* bitmap: -ENOSYS logged once per number */
 };
 extern struct persona_stats persona_stats;
+/* A count goes up by a plain increment while the program has one thread,
+ * atomically once it has made another (patch.c sets persona_patch_threaded
+ * then): --stats must not lose calls that threads make at once. */
+extern volatile uint32_t persona_patch_threaded;
+#define STAT_INC(c) do { \
+	if (unlikely(persona_patch_threaded)) \
+		__atomic_add_fetch(&(c), 1, __ATOMIC_RELAXED); \
+	else \
+		(c)++; \
+} while (0)
 
 /* Options the loader sets before the first call (image data). */
 struct persona_opts {

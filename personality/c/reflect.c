@@ -47,7 +47,6 @@
 #define PAGE_SIZE      4096
 
 volatile uint8_t persona_sud_selector = SYSCALL_DISPATCH_FILTER_ALLOW;
-void *persona_reflect_uc;
 
 static uint32_t mode_armed = REFLECT_NONE;
 static uint64_t region_start, region_len;

@@ -107,7 +107,8 @@ void persona_signal_exit(struct i386_frame *f, void *uc);
 void persona_signal_init(void);
 /* The ucontext of the reflected call in progress, or NULL: calls that
  * change the signal mask must change the mask rt_sigreturn restores. */
-extern void *persona_reflect_uc;
+#include "image.h"
+#define persona_reflect_uc (persona_self()->reflect_uc)
 
 /* ---- --stats, --trace ----------------------------------------------- */
 void persona_stats_dump(void);

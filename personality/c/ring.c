@@ -10,6 +10,7 @@
  * also breaks a link on a short read or write.
  */
 #include "persona.h"
+#include "plock.h"
 #include "sysent_types.h"
 #include <linux/io_uring.h>
 #include <asm-generic/mman-common.h>
@@ -190,9 +191,20 @@ static long ring_run(struct sysmsg *msgs, uint32_t count)
 	return count;
 }
 
+/* One ring per process: a thread that finds it in use by another (whose
+ * batch may block for long) takes the direct route instead of waiting. */
+plock_t persona_ring_lock;
+
 long persona_batch_run(struct sysmsg *msgs, uint32_t count, uint32_t route)
 {
-	if (route == SYSMSG_ROUTE_RING && ring_run(msgs, count) >= 0)
-		return count;
+	if (route == SYSMSG_ROUTE_RING) {
+		uint32_t free_ = 0;
+		if (__atomic_compare_exchange_n(&persona_ring_lock, &free_, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			long r = ring_run(msgs, count);
+			__atomic_store_n(&persona_ring_lock, 0, __ATOMIC_RELEASE);
+			if (r >= 0)
+				return count;
+		}
+	}
 	return persona_submit(msgs, count);
 }

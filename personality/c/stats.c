@@ -12,15 +12,19 @@ static const char *const way_names[WAY_COUNT] = {
 	[WAY_DIRECT] = "direct",
 };
 
+/* thread.c: the counts of every thread together (each counts its own) */
+const struct persona_stats *persona_stats_total(void);
+
 void persona_stats_dump(void)
 {
-	uint64_t total = 0, unknown = persona_stats.calls[ARRAY_SIZE(persona_stats.calls) - 1];
+	const struct persona_stats *all = persona_stats_total();
+	uint64_t total = 0, unknown = all->calls[ARRAY_SIZE(all->calls) - 1];
 
 	if (!persona_opts.stats)
 		return;
 	plog("stats: calls by i386 number:");
 	for (uint32_t slot = 0; slot < SYSENT_SLOTS; slot++) {
-		uint64_t n = persona_stats.calls[slot];
+		uint64_t n = all->calls[slot];
 		if (!n)
 			continue;
 		total += n;
@@ -31,7 +35,7 @@ void persona_stats_dump(void)
 		plog("stats:   numbers beyond the table      %llu", (unsigned long long)unknown);
 	plog("stats: total %llu", (unsigned long long)(total + unknown));
 	for (int w = 0; w < WAY_COUNT; w++)
-		plog("stats: way %s %llu", way_names[w], (unsigned long long)persona_stats.way[w]);
+		plog("stats: way %s %llu", way_names[w], (unsigned long long)all->way[w]);
 	plog("stats: int $0x80 sites reflected %llu, patched %llu, left on reflection %llu",
 	     (unsigned long long)persona_stats.sites_reflected, (unsigned long long)persona_stats.sites_patched,
 	     (unsigned long long)(persona_stats.sites_reflected - persona_stats.sites_patched));

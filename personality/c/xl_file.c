@@ -10,6 +10,7 @@
  */
 #include "persona.h"
 #include "i386_types.h"
+#include "procself.h"
 
 #include <asm-generic/fcntl.h>
 
@@ -46,6 +47,11 @@ static long trunc_would_overflow(long dfd, uint32_t path, int32_t flags)
 
 static long do_open(long dfd, uint32_t path, int32_t flags, uint32_t mode)
 {
+	long fd;
+
+	/* /proc/self/exe, cmdline, auxv: the program's, not persona's */
+	if (persona_procself_open(dfd, path, flags, mode, &fd))
+		return fd;
 	if (trunc_would_overflow(dfd, path, flags))
 		return -EOVERFLOW;
 	return open_checked(flags, nsys4(__NR_openat, dfd, path, flags, mode));
@@ -53,6 +59,20 @@ static long do_open(long dfd, uint32_t path, int32_t flags, uint32_t mode)
 
 XL(open)   { return do_open(-100 /* AT_FDCWD */, ARG0(f), (int32_t)ARG1(f), ARG2(f)); }
 XL(openat) { return do_open(wide_s32(ARG0(f)), ARG1(f), (int32_t)ARG2(f), ARG3(f)); }
+
+/* struct open_how is three 64-bit fields on both ABIs: only the program's
+ * own /proc files differ from a plain pass-through. */
+XL(openat2)
+{
+	struct { uint64_t flags, mode, resolve; } how;
+	long fd;
+
+	if (ARG3(f) >= sizeof(how) && !copy_from_user(&how, ARG2(f), sizeof(how)) &&
+	    !how.resolve && how.flags <= 0xffffffffu &&
+	    persona_procself_open(wide_s32(ARG0(f)), ARG1(f), (int32_t)how.flags, (uint32_t)how.mode, &fd))
+		return fd;
+	return nsys4(__NR_openat2, wide_s32(ARG0(f)), wide_u32(ARG1(f)), wide_u32(ARG2(f)), wide_u32(ARG3(f)));
+}
 
 XL(open_by_handle_at)
 {

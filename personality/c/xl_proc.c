@@ -7,6 +7,7 @@
  * same fields written, the same errors.
  */
 #include "persona.h"
+#include "plock.h"
 #include "i386_types.h"
 #include "sysent_types.h"
 
@@ -367,19 +368,28 @@ XL(prctl)
 
 static struct { int32_t tid; uint32_t head; } robust[ROBUST_SLOTS];
 
+/* threads register and leave at once: the table changes under a lock */
+plock_t persona_robust_lock;
+
 static int robust_slot(int32_t tid, int create)
 {
-	int free = -1;
+	int free = -1, found = -1;
 
+	plock_acquire(&persona_robust_lock);
 	for (int i = 0; i < ROBUST_SLOTS; i++) {
-		if (robust[i].tid == tid)
-			return i;
+		if (robust[i].tid == tid) {
+			found = i;
+			break;
+		}
 		if (free < 0 && robust[i].tid == 0)
 			free = i;
 	}
-	if (create && free >= 0)
+	if (found < 0 && create && free >= 0) {
 		robust[free].tid = tid;
-	return create ? free : -1;
+		found = free;
+	}
+	plock_release(&persona_robust_lock);
+	return found;
 }
 
 XL(set_robust_list)
@@ -446,13 +456,15 @@ void persona_robust_exit(void)
 
 	if (slot < 0)
 		return;
-	robust[slot].tid = 0;
-	if (copy_from_user(&h, robust[slot].head, sizeof(h)))
+	uint32_t head = robust[slot].head;
+	/* the slot is another thread's to take from here on */
+	__atomic_store_n(&robust[slot].tid, 0, __ATOMIC_RELEASE);
+	if (copy_from_user(&h, head, sizeof(h)))
 		return;
 	/* bit 0 of an entry pointer marks a PI futex; the word is the same */
 	pending = h.list_op_pending & ~1u;
 	entry = h.list_next & ~1u;
-	for (int n = 0; entry != robust[slot].head && entry && n < ROBUST_LIST_LIMIT; n++) {
+	for (int n = 0; entry != head && entry && n < ROBUST_LIST_LIMIT; n++) {
 		uint32_t next;
 
 		if (copy_from_user(&next, entry, sizeof(next)))

@@ -9,8 +9,8 @@
  * personality stack, frame or signal stack: it starts on a stack of its own
  * (persona_clone_vfork), with its own sigaltstack, and while it runs the
  * gate uses that stack; the parent restores its own state when it resumes.
- * Threads (CLONE_THREAD, or CLONE_VM without CLONE_VFORK) are refused with
- * -ENOSYS until the thread layer exists.
+ * Threads (CLONE_THREAD) get personality state of their own (thread.c);
+ * CLONE_VM without CLONE_THREAD or CLONE_VFORK is refused with -ENOSYS.
  *
  * execve: the kernel must never load an i386 program (it may have no ia32
  * layer at all), so an i386 target is run as `persona run ... PROGRAM`: the
@@ -35,6 +35,11 @@
 #include <linux/limits.h>
 
 void persona_robust_exit(void);   /* xl_proc.c: the i386 robust futex list */
+/* thread.c */
+int persona_thread_exit_prepare(void);
+void persona_thread_after_fork(void);
+long persona_thread_clone(struct i386_frame *f, uint64_t flags, uint32_t newsp,
+			  uint32_t ptid, uint32_t tls, uint32_t ctid);
 
 /* the kernel's MAX_ARG_STRLEN: one argument string is at most 32 pages */
 #define ARG_STRLEN_MAX  (32 * 4096)
@@ -44,8 +49,6 @@ void persona_robust_exit(void);   /* xl_proc.c: the i386 robust futex list */
 #define PRIVATE_FD_MIN  900
 
 extern void persona_reflect_child(void) __attribute__((weak));
-/* the ucontext of a reflected call in progress (reflect.c), or NULL */
-extern void *persona_reflect_uc __attribute__((weak));
 
 static int strcmp_(const char *a, const char *b)
 {
@@ -73,9 +76,10 @@ static void dump_stats_once(void)
 
 XL(exit)
 {
-	/* the only thread: its exit ends the process */
-	dump_stats_once();
-	persona_robust_exit();  /* the kernel cannot walk an i386 robust list */
+	/* the thread's own state first (thread.c); the last thread's exit
+	 * ends the process */
+	if (persona_thread_exit_prepare())
+		dump_stats_once();
 	return nsys1(__NR_exit, wide_s32(ARG0(f)));
 }
 
@@ -90,7 +94,7 @@ XL(exit_group)
 
 static void child_after_fork(void)
 {
-	persona_main_thread.tid = (int32_t)nsys0(__NR_gettid);
+	persona_thread_after_fork();
 	if (persona_reflect_child)
 		persona_reflect_child();
 }
@@ -197,7 +201,10 @@ void persona_vfork_child(void)
 	/* the mask i386 code runs with (not a signal handler's, if the call
 	 * was reflected: the child skips the handler's sigreturn) */
 	nsys4(__NR_rt_sigprocmask, KSIG_SETMASK, &vfork_child_mask, 0, KSIGSET_SIZE);
-	child_after_fork();
+	/* memory is shared with the parent's other threads: their state stays
+	 * as it is; only this thread's reflection is re-armed */
+	if (persona_reflect_child)
+		persona_reflect_child();
 	persona_gate_leave(&vfork_child_frame);
 }
 
@@ -205,30 +212,32 @@ static long vfork_shared(struct i386_frame *f, uint64_t flags, uint32_t newsp,
 			 uint32_t ptid, uint32_t ctid)
 {
 	struct i386_frame saved = *f;
-	uint64_t saved_top = persona_main_thread.kstack_top;
+	struct persona_thread *self = persona_self();
+	uint64_t saved_top = self->kstack_top;
 	uint8_t *top = vfork_kstack + sizeof(vfork_kstack);
 	long r;
 
-	if (vfork_active) {
-		/* a vfork child's own vfork: the stack is taken; a copy will do */
+	if (__atomic_exchange_n(&vfork_active, 1, __ATOMIC_ACQUIRE)) {
+		/* a vfork child's own vfork, or another thread's vfork child is
+		 * running: the stack is taken; a copy will do */
 		return fork_like(f, flags & ~(uint64_t)CLONE_VM, newsp, ptid, 0, ctid);
 	}
 	vfork_child_frame = *f;
 	vfork_child_frame.eax = 0;
-	if (&persona_reflect_uc && persona_reflect_uc)
-		vfork_child_mask = ((struct kucontext *)persona_reflect_uc)->uc_sigmask;
+	if (persona_self()->reflect_uc)
+		vfork_child_mask = ((struct kucontext *)persona_self()->reflect_uc)->uc_sigmask;
 	else
 		nsys4(__NR_rt_sigprocmask, KSIG_BLOCK, 0, &vfork_child_mask, KSIGSET_SIZE);
 	if (newsp)
 		vfork_child_frame.esp = newsp;
 	/* the child's gate entries run on its stack, not on this one */
-	persona_main_thread.kstack_top = (uint64_t)(uintptr_t)top;
+	self->kstack_top = (uint64_t)(uintptr_t)top;
 	vfork_active = 1;
 	r = persona_clone_vfork(flags, top - 256, (uint32_t *)(uintptr_t)ptid,
 				(uint32_t *)(uintptr_t)ctid, 0);
 	/* the child has exec'd or exited: this process's state is its own again */
 	vfork_active = 0;
-	persona_main_thread.kstack_top = saved_top;
+	self->kstack_top = saved_top;
 	*f = saved;
 	return r;
 }
@@ -241,10 +250,8 @@ XL(vfork)
 static long clone_common(struct i386_frame *f, uint64_t flags, uint32_t newsp,
 			 uint32_t ptid, uint32_t tls, uint32_t ctid)
 {
-	if (flags & CLONE_THREAD) {
-		plog("clone: threads (CLONE_THREAD) are not supported yet: -ENOSYS");
-		return -ENOSYS;
-	}
+	if (flags & CLONE_THREAD)
+		return persona_thread_clone(f, flags, newsp, ptid, tls, ctid);
 	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) {
 		plog("clone: CLONE_VM without CLONE_VFORK needs a thread's personality state: -ENOSYS");
 		return -ENOSYS;
@@ -277,7 +284,17 @@ XL(clone3)
 	memset(&ca, 0, sizeof(ca));
 	if (copy_from_user(&ca, ARG0(f), size) < 0)
 		return -EFAULT;
-	if (ca.flags & (CLONE_THREAD | CLONE_VM)) {
+	if (ca.flags & CLONE_THREAD) {
+		/* pidfd is read only with CLONE_PIDFD, which a thread here cannot have */
+		if (ca.set_tid || (ca.flags & CLONE_INTO_CGROUP) || (ca.exit_signal & ~0xffull)) {
+			plog("clone3: a thread with set_tid or a cgroup is not supported: -ENOSYS");
+			return -ENOSYS;
+		}
+		return persona_thread_clone(f, ca.flags | ca.exit_signal,
+					    ca.stack ? (uint32_t)(ca.stack + ca.stack_size) : 0,
+					    (uint32_t)ca.parent_tid, (uint32_t)ca.tls, (uint32_t)ca.child_tid);
+	}
+	if (ca.flags & CLONE_VM) {
 		/* glibc falls back to clone, which handles CLONE_VFORK */
 		return -ENOSYS;
 	}
@@ -489,8 +506,11 @@ static int parse_shebang(char *buf, long n, char **interp, char **arg)
 
 static long do_execve(int dirfd, uint32_t upath, uint32_t uargv, uint32_t uenvp, uint32_t flags)
 {
-	static char path[PATH_MAX], target[PATH_MAX], argv0[PATH_MAX];
-	static char head[256];
+	/* on the personality stack (12 KiB of its 256), not static: threads
+	 * may exec at once, and a vfork child's exec must leave nothing held
+	 * in the memory it shares with its parent */
+	char path[PATH_MAX], target[PATH_MAX], argv0[PATH_MAX];
+	char head[256];
 	struct argbuf ab;
 	char *interp = 0, *iarg = 0;
 	long r, n, envi;
@@ -507,7 +527,7 @@ static long do_execve(int dirfd, uint32_t upath, uint32_t uargv, uint32_t uenvp,
 	if (n > 0 && is_i386_elf((uint8_t *)head, n)) {
 		via_persona = 1;
 	} else if (n > 0 && !parse_shebang(head, n, &interp, &iarg)) {
-		static uint8_t ihead[64];
+		uint8_t ihead[64];
 		long in = read_head(AT_FDCWD, interp, 0, ihead, sizeof(ihead));
 		via_persona = in > 0 && is_i386_elf(ihead, in);
 	}
@@ -642,10 +662,10 @@ _Static_assert(sizeof(struct i386_user_desc) == sizeof(persona_main_thread.tls_d
 #define UD_EMPTY_BITS   0x7fu
 #define UD_EMPTY_VALUE  0x28u   /* read_exec_only | seg_not_present */
 
-/* The calling thread (only the main one until threads exist). */
+/* The calling thread: the %gs slot names it (image.h). */
 static struct persona_thread *current_thread(void)
 {
-	return &persona_main_thread;
+	return persona_self();
 }
 
 static int desc_is_empty(const struct i386_user_desc *d)
@@ -659,6 +679,8 @@ static struct i386_user_desc *entry_desc(struct persona_thread *t, uint32_t entr
 	return (struct i386_user_desc *)t->tls_desc[entry - PERSONA_TLS_ENTRY_MIN];
 }
 
+struct persona_thread *persona_thread_by_tid(int32_t tid);     /* thread.c */
+
 uint16_t persona_tls_ldt_selector(uint16_t sel)
 {
 	struct persona_thread *t = current_thread();
@@ -666,6 +688,14 @@ uint16_t persona_tls_ldt_selector(uint16_t sel)
 
 	if ((sel & 7) != 3 || entry < PERSONA_TLS_ENTRY_MIN || i >= PERSONA_TLS_ENTRIES)
 		return 0;
+	if (t == &persona_main_thread && persona_process.mode == PERSONA_MODE_I386) {
+		/* %gs holds no slot of ours (the program loaded the GDT-style
+		 * selector itself): the thread is the one with this tid */
+		int32_t tid = (int32_t)nsys0(__NR_gettid);
+		struct persona_thread *other = tid != t->tid ? persona_thread_by_tid(tid) : NULL;
+		if (other)
+			t = other;
+	}
 	if (!t->tls_slot[i] || desc_is_empty(entry_desc(t, entry)))
 		return 0;
 	return (uint16_t)(t->tls_slot[i] << 3 | 7);     /* TI: the LDT, RPL 3 */
@@ -709,6 +739,11 @@ static long tls_install(uint32_t udesc, int allocate)
 		return -EINVAL;
 	}
 	uint32_t i = entry - PERSONA_TLS_ENTRY_MIN;
+	if (!t->tls_slot[i] && t != &persona_main_thread) {
+		/* a thread has one LDT slot, for the entry its clone set */
+		plog("set_thread_area: a second TLS entry (%u) in a thread is not supported: -ESRCH", entry);
+		return -ESRCH;
+	}
 	if (!t->tls_slot[i])    /* the main thread: the LDT slot of the same number */
 		t->tls_slot[i] = (uint16_t)entry;
 	d.flags &= ~UD_LM;
@@ -721,6 +756,35 @@ static long tls_install(uint32_t udesc, int allocate)
 	*entry_desc(t, entry) = d;
 	persona_thread_by_slot[t->tls_slot[i]] = t;
 	return 0;
+}
+
+/* A new thread's TLS (clone's CLONE_SETTLS): the i386 struct user_desc at
+ * udesc names an entry as the parent sees it (glibc passes %gs >> 3, the
+ * parent's LDT slot); the descriptor goes into the child's own LDT slot.
+ * Returns the selector the child loads into %gs, or -errno. */
+long persona_tls_for_thread(struct persona_thread *parent, struct persona_thread *child,
+			    uint32_t udesc, uint16_t slot)
+{
+	struct i386_user_desc d, ld;
+	uint32_t entry;
+	long r;
+
+	if (copy_from_user(&d, udesc, sizeof(d)) < 0)
+		return -EFAULT;
+	if (!(entry = tls_entry(parent, d.entry_number)))
+		return -EINVAL;
+	d.flags &= ~UD_LM;
+	ld = d;
+	ld.entry_number = slot;
+	r = nsys3(__NR_modify_ldt, 0x11, &ld, sizeof(ld));
+	if (r < 0)
+		return r;
+	d.entry_number = entry;
+	memset(child->tls_slot, 0, sizeof(child->tls_slot));
+	memset(child->tls_desc, 0, sizeof(child->tls_desc));
+	child->tls_slot[entry - PERSONA_TLS_ENTRY_MIN] = slot;
+	*entry_desc(child, entry) = d;
+	return slot << 3 | 7;   /* TI: the LDT, RPL 3 */
 }
 
 XL(set_thread_area)

@@ -19,11 +19,17 @@
  * thread whose forced signal is blocked. The program's view of those three
  * mask bits is kept here.
  *
- * Known differences from the i386 kernel: a handler interrupting a blocking
- * call that the kernel restarts (SA_RESTART) runs when the restarted call
- * returns, not before it; a handler delivered after sigsuspend runs with the
- * suspend mask's bits as the kernel does, but nested deliveries after it see
- * the handler's mask; the fxsave image covers x87 and SSE state, not AVX.
+ * A signal that arrives while a call blocks in the kernel is deferred, and
+ * a restart the kernel would make (SA_RESTART) is made by the image instead,
+ * after the handler (unrestart, restart_frame): the call must not block on
+ * with the program's handler waiting, which would hang pthread_cancel.
+ *
+ * Signal state is per thread (struct persona_sigstate), actions per process.
+ *
+ * Known differences from the i386 kernel: a handler delivered after
+ * sigsuspend runs with the suspend mask's bits as the kernel does, but
+ * nested deliveries after it see the handler's mask; the fxsave image
+ * covers x87 and SSE state, not AVX.
  * A signal that lands in the few instructions between the gate's exit hook
  * and its return to i386 code stays deferred until the next call returns
  * or the next signal arrives in i386 code (a restartable way out of the
@@ -43,16 +49,33 @@
 			 SIGBIT(18) /* SIGCONT */)
 
 struct i386_act sig_acts[KSIG_MAX + 1];
-struct i386_stack sig_altstack = { .ss_flags = KSS_DISABLE };
+struct persona_sigstate persona_main_sigstate = { .altstack = { .ss_flags = KSS_DISABLE } };
 
-static uint64_t deferred;                  /* arrived, not yet delivered to the program */
-static uint64_t defer_blocked;             /* bits deferral added to the native mask */
-static uint64_t emu_blocked;               /* the program's mask bits of RESERVED */
-static uint64_t suspend_mask;              /* sigsuspend's mask for the next delivery */
-static int suspend_active;
-static struct ksiginfo deferred_info[KSIG_MAX + 1];
-static struct sig_fault deferred_fault[KSIG_MAX + 1];
-static uint8_t deferred_has_fault[KSIG_MAX + 1];
+/* Nothing to deliver and no call to restart: the way out of every call.
+ * (Before the names below, which stand for the same fields.) */
+static inline int sigstate_idle(struct persona_sigstate *ss)
+{
+	if (ss->deferred || ss->restart_pending)
+		return 0;
+	ss->suspend_active = 0;
+	return 1;
+}
+
+/* The calling thread's delivery state (struct persona_sigstate, ksig.h):
+ * the kernel keeps pending signals and masks per thread, and so must the
+ * image. */
+#define deferred            (persona_sig_self()->deferred)
+#define defer_blocked       (persona_sig_self()->defer_blocked)
+#define emu_blocked         (persona_sig_self()->emu_blocked)
+#define suspend_mask        (persona_sig_self()->suspend_mask)
+#define suspend_active      (persona_sig_self()->suspend_active)
+#define deferred_info       (persona_sig_self()->deferred_info)
+#define deferred_fault      (persona_sig_self()->deferred_fault)
+#define deferred_has_fault  (persona_sig_self()->deferred_has_fault)
+#define restart_pending     (persona_sig_self()->restart_pending)
+
+/* the native trap instructions of the image (submit.asm) */
+extern char persona_submit_syscall[], persona_trap6[];
 
 /* ---- masks -------------------------------------------------------------- */
 
@@ -153,8 +176,47 @@ void persona_signal_init(void)
 
 /* ---- delivery ----------------------------------------------------------- */
 
+/* A signal deferred while the image sits at a native trap: the kernel
+ * rewound a call it is about to restart (the program's SA_RESTART is on the
+ * native action), or the call has not run yet. Either way the call must
+ * not block with a signal waiting for the program: it returns -EINTR now,
+ * and persona_signal_exit() restarts the i386 call after the handler, as
+ * the kernel would (restart_frame). */
+static void unrestart(struct kucontext *uc)
+{
+	struct sigcontext *sc = &uc->uc_mcontext;
+
+	/* the restart re-enters the gate at its fixed address: only an image
+	 * mapped there (not a test program linking the translator) has it */
+	if (!persona_vdso_sysinfo || persona_process.mode != PERSONA_MODE_I386)
+		return;
+	if (sc->rip == (uint64_t)(uintptr_t)persona_submit_syscall ||
+	    sc->rip == (uint64_t)(uintptr_t)persona_trap6) {
+		sc->rax = (uint64_t)-EINTR;
+		sc->rip += 2;           /* past the syscall instruction */
+		restart_pending = 1;
+	}
+}
+
+/* The i386 call of frame f runs again when i386 code resumes: the saved
+ * return address goes onto the i386 stack and the call enters the gate as
+ * a rewritten int $0x80 site does, with its number and arguments intact. */
+static void restart_frame(struct i386_frame *f)
+{
+	uint32_t sp = f->esp - 4;
+
+	if (f->way == WAY_INT80_64 || f->way == WAY_DIRECT)
+		return;
+	if (copy_to_user(sp, &f->eip, sizeof(f->eip)) < 0)
+		return;
+	f->esp = sp;
+	f->eip = PERSONA_GATE32_PATCHED;
+	f->eax = f->nr;
+}
+
 static void defer(int sig, const struct ksiginfo *si, struct kucontext *uc)
 {
+	unrestart(uc);
 	deferred |= SIGBIT(sig);
 	deferred_info[sig] = *si;
 	deferred_has_fault[sig] = 0;
@@ -187,10 +249,24 @@ static void requeue_blocked(uint64_t blocked)
 	}
 }
 
+static void signal_exit_slow(struct i386_frame *f, void *uc);
+
 void persona_signal_exit(struct i386_frame *f, void *uc)
 {
-	if (likely(!deferred)) {
+	/* every call's way out: one look-up of the thread's state */
+	if (likely(sigstate_idle(persona_sig_self())))
+		return;
+	signal_exit_slow(f, uc);
+}
+
+static void signal_exit_slow(struct i386_frame *f, void *uc)
+{
+	if (!deferred) {
 		suspend_active = 0;
+		/* what was deferred went away (ignored meanwhile) */
+		restart_pending = 0;
+		if ((int32_t)f->eax == -EINTR)
+			restart_frame(f);
 		return;
 	}
 	for (;;) {
@@ -202,6 +278,12 @@ void persona_signal_exit(struct i386_frame *f, void *uc)
 
 		if (!ready) {
 			suspend_active = 0;
+			if (restart_pending) {
+				/* no handler ran: the kernel would have restarted */
+				restart_pending = 0;
+				if ((int32_t)f->eax == -EINTR)
+					restart_frame(f);
+			}
 			requeue_blocked(now);
 			native_mask_set((prog & ~RESERVED) | defer_blocked);
 			return;
@@ -218,6 +300,11 @@ void persona_signal_exit(struct i386_frame *f, void *uc)
 			native_mask_set((prog & ~RESERVED) | defer_blocked);
 			die_default(sig);
 			continue;
+		}
+		if (restart_pending) {
+			restart_pending = 0;
+			if ((int32_t)f->eax == -EINTR && (a->flags & KSA_RESTART))
+				restart_frame(f);
 		}
 		if (sigframe_setup(f, sig, &deferred_info[sig], deferred_has_fault[sig] ? &deferred_fault[sig] : NULL,
 				   a, prog, uc) < 0) {
@@ -306,7 +393,11 @@ int persona_signal_forward(int sig, void *siv, void *ucv)
 /* the gate's way out */
 void persona_exit_hook(struct i386_frame *f)
 {
-	persona_signal_exit(f, NULL);
+	struct persona_sigstate *ss = persona_gate_thread(f)->sig;
+
+	if (likely(sigstate_idle(ss ? ss : &persona_main_sigstate)))
+		return;
+	signal_exit_slow(f, NULL);
 }
 
 /* ---- actions -------------------------------------------------------------- */

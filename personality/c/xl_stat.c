@@ -7,6 +7,7 @@
  * leaves alone (stat64 pads, dirent padding) left alone.
  */
 #include "persona.h"
+#include "plock.h"
 #include "i386_types.h"
 
 #include <asm-generic/fcntl.h>
@@ -275,6 +276,7 @@ XL(ustat)
 
 static struct hashdir { int32_t fd; uint64_t dev, ino; } hashdirs[HASHDIR_SLOTS];
 static uint32_t hashdirs_used;  /* slots ever used: 0 keeps lseek's check free */
+plock_t persona_hashdirs_lock;   /* threads read and note directories at once */
 
 static int on_ext4(int fd)
 {
@@ -290,6 +292,7 @@ static void hashdir_note(int fd)
 
 	if (nsys2(__NR_fstat, fd, &st) < 0)
 		return;
+	plock_acquire(&persona_hashdirs_lock);
 	for (uint32_t i = 0; i < hashdirs_used; i++) {
 		if (hashdirs[i].fd == fd || hashdirs[i].fd < 0)
 			slot = i;
@@ -303,6 +306,7 @@ static void hashdir_note(int fd)
 			slot = hashdirs_used++;
 	}
 	hashdirs[slot] = (struct hashdir){ fd, st.st_dev, st.st_ino };
+	plock_release(&persona_hashdirs_lock);
 }
 
 /* Is fd a hashed ext4 directory seen before? Checks that the fd still names
@@ -310,17 +314,23 @@ static void hashdir_note(int fd)
 int i386_hashdir(int fd)
 {
 	struct native_stat st;
+	int hashed = 0;
 
+	if (likely(!hashdirs_used))
+		return 0;
+	plock_acquire(&persona_hashdirs_lock);
 	for (uint32_t i = 0; i < hashdirs_used; i++) {
 		if (hashdirs[i].fd != fd)
 			continue;
 		if (nsys2(__NR_fstat, fd, &st) == 0 && st.st_dev == hashdirs[i].dev &&
 		    st.st_ino == hashdirs[i].ino)
-			return 1;
-		hashdirs[i].fd = -1;
-		return 0;
+			hashed = 1;
+		else
+			hashdirs[i].fd = -1;
+		break;
 	}
-	return 0;
+	plock_release(&persona_hashdirs_lock);
+	return hashed;
 }
 
 /* A native cookie as i386 code sees it. */

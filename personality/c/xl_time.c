@@ -8,6 +8,7 @@
  */
 #include "persona.h"
 #include "i386_time.h"
+#include "vclock.h"
 #include <linux/time.h>
 #include <linux/timex.h>
 
@@ -116,10 +117,12 @@ long get_i386_sigevent(struct native_sigevent *ev, uint32_t uaddr)
 
 /* ---- clocks ----------------------------------------------------------- */
 
+/* Through the vDSO's clock page (vclock.c): the vDSO falls back here when
+ * its anchor is old, and the answer must continue what it returned. */
 XL(clock_gettime)
 {
 	struct __kernel_timespec ts;
-	long r = nsys2(__NR_clock_gettime, wide_s32(ARG0(f)), &ts);
+	long r = persona_vclock_gettime((int32_t)ARG0(f), &ts);
 
 	if (r < 0)
 		return r;
@@ -188,7 +191,7 @@ XL(time)
 {
 	struct __kernel_timespec ts;
 	int32_t now;
-	long r = nsys2(__NR_clock_gettime, CLOCK_REALTIME, &ts);
+	long r = persona_vclock_gettime(CLOCK_REALTIME, &ts);
 
 	if (r < 0)
 		return r;
@@ -212,11 +215,17 @@ XL(stime)
 XL(gettimeofday)
 {
 	struct __kernel_old_timeval tv;
+	struct __kernel_timespec ts = { 0, 0 };
 	struct timezone tz;
-	long r = nsys2(__NR_gettimeofday, &tv, &tz);
+	long r = nsys2(__NR_gettimeofday, NULL, ARG1(f) ? &tz : NULL);
 
+	/* the time from the vDSO's clock page, as the vDSO's gettimeofday */
+	if (r >= 0 && ARG0(f))
+		r = persona_vclock_gettime(CLOCK_REALTIME, &ts);
 	if (r < 0)
 		return r;
+	tv.tv_sec = ts.tv_sec;
+	tv.tv_usec = ts.tv_nsec / 1000;
 	if (ARG0(f) && put_i386_timeval(ARG0(f), &tv))
 		return -EFAULT;
 	if (ARG1(f) && copy_to_user(ARG1(f), &tz, sizeof(tz)))

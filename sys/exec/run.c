@@ -112,6 +112,25 @@ static int serves(const struct persona_image_header *h, const struct elf_file *e
 	return 0;
 }
 
+/* The kernel's own value of an auxiliary entry, from /proc/self/auxv:
+ * glibc's getauxval answers AT_HWCAP and AT_HWCAP2 with what it made of
+ * them, and the program must get what the kernel gives (the same for
+ * 32-bit and 64-bit processes). */
+static uint64_t kernel_auxval(uint64_t type)
+{
+	uint64_t v[2], r = getauxval(type);
+	FILE *f = fopen("/proc/self/auxv", "re");
+
+	while (f && fread(v, sizeof(v), 1, f) == 1 && v[0] != AT_NULL)
+		if (v[0] == type) {
+			r = v[1];
+			break;
+		}
+	if (f)
+		fclose(f);
+	return r;
+}
+
 static int add_aux(struct stack_args *s, uint64_t type, uint64_t val)
 {
 	if (s->nauxv >= (int)(sizeof(s->auxv) / sizeof(s->auxv[0])))
@@ -276,7 +295,7 @@ int cmd_run(int argc, char **argv)
 
 	/* the kernel's order (create_elf_tables), so a program listing its
 	 * auxiliary vector sees the same list */
-	add_aux(&sa, AT_HWCAP, getauxval(AT_HWCAP));
+	add_aux(&sa, AT_HWCAP, kernel_auxval(AT_HWCAP));
 	add_aux(&sa, AT_PAGESZ, PAGE);
 	add_aux(&sa, AT_CLKTCK, getauxval(AT_CLKTCK));
 	add_aux(&sa, AT_PHDR, pl.phdr);
@@ -291,7 +310,7 @@ int cmd_run(int argc, char **argv)
 	add_aux(&sa, AT_EGID, getegid());
 	add_aux(&sa, AT_SECURE, 0);
 	add_aux(&sa, AT_RANDOM, 0);             /* stack_build fills in the address */
-	add_aux(&sa, AT_HWCAP2, getauxval(AT_HWCAP2));
+	add_aux(&sa, AT_HWCAP2, kernel_auxval(AT_HWCAP2));
 	add_aux(&sa, AT_EXECFN, 0);
 	add_aux(&sa, AT_PLATFORM, 0);
 	/* rseq's, where the kernel has them (6.3 on) */

@@ -42,7 +42,7 @@ check "runs.csv has the required columns" "${missing:-none}" none
 col() { head -n 1 "$t/run/runs.csv" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
 paths=$(awk -F, 'NR > 1 && $1 == "null" { print $2 }' "$t/run/runs.csv" | tr '\n' ' ')
 check "one null row per path, in order" "$paths" \
-	"native kernel-int80 kernel-vdso modeswitch pers-sysinfo pers-table-c pers-switch-c pers-table-asm pers-int80 pers-int80-64 pers-sud pers-seccomp ptrace "
+	"native kernel-int80 kernel-vdso modeswitch pers-sysinfo pers-vdso pers-table-c pers-switch-c pers-table-asm pers-int80 pers-int80-64 pers-sud pers-seccomp ptrace "
 
 st=$(col status); med=$(col ticks_median); ratio=$(col ratio_native); rs=$(col reason)
 native=$(awk -F, -v s="$st" -v m="$med" -v r="$ratio" \
@@ -79,3 +79,12 @@ cp -r "$t/run" "$t/run2"
 if grep -q "| null | native | 1 |" "$t/cmp"; then ok "two runs compared side by side"; else bad "two runs compared side by side"; cat "$t/cmp"; fi
 "$drv" bench --only nosuchbench --out "$t/bad" 2>/dev/null
 check "an unknown bench name is refused" "$?" 2
+
+# The threads benchmark: rows only on its two paths, one per thread count
+# (batch = threads), and its table in the report.
+PERSONA_BENCH_IDLE_S=3 "$drv" bench --quick --only null-mt --out "$t/mt" >/dev/null 2>&1
+check "persona bench --only null-mt exits 0" "$?" 0
+rows=$(awk -F, 'NR > 1 { print $2 "/" $3 }' "$t/mt/runs.csv" 2>/dev/null | tr '\n' ' ')
+check "null-mt: one row per path and thread count" "$rows" \
+	"native/1 native/2 native/4 pers-sysinfo/1 pers-sysinfo/2 pers-sysinfo/4 "
+if grep -q "null-mt by thread count" "$t/mt/report.md" 2>/dev/null; then ok "report.md has the null-mt table"; else bad "report.md has the null-mt table"; fi

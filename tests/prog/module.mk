@@ -15,6 +15,9 @@ PROG_BINS := $(foreach n,$(PROG_NAMES),$(PROG_DIR)/$(n)-static $(PROG_DIR)/$(n)-
 	$(PROG_DIR)/noia32
 PROG_CFLAGS := -m32 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
 
+# the thread programs are built as pthread programs are
+$(PROG_DIR)/threads-static $(PROG_DIR)/threads-dynamic $(PROG_DIR)/stress-static $(PROG_DIR)/stress-dynamic: PROG_CFLAGS += -pthread
+
 $(PROG_DIR)/%-static: tests/prog/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -static -o $@ $<
