@@ -25,8 +25,11 @@ for t in "$build"/tests/test_* tests/e2e/*.sh; do
 	case "$t" in *.sh) [ -r "$t" ] || continue ;; *) [ -x "$t" ] || continue ;; esac
 	wanted "$t" "$@" || continue
 	out="$build/tests/$(basename "$t").out"
-	case "$t" in *.sh) sh "$t" >"$out" 2>&1 ;; *) "$t" >"$out" 2>&1 ;; esac
+	# a hung test fails (after TEST_TIMEOUT seconds) instead of stalling the run
+	case "$t" in *.sh) timeout "${TEST_TIMEOUT:-600}" sh "$t" >"$out" 2>&1 ;;
+	*) timeout "${TEST_TIMEOUT:-600}" "$t" >"$out" 2>&1 ;; esac
 	rc=$?
+	[ "$rc" -eq 124 ] && echo "not ok - $t timed out after ${TEST_TIMEOUT:-600} s" >>"$out"
 	p=$(grep -Eci '^ok [0-9]+' "$out" | tr -d ' ')
 	s=$(grep -Ei '^ok [0-9]+' "$out" | grep -ci '# *skip' | tr -d ' ')
 	f=$(grep -Ei '^not ok [0-9]+' "$out" | grep -vci '# *skip' | tr -d ' ')
