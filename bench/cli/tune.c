@@ -36,7 +36,7 @@
  * table has stays. Chosen above the spread of medians between processes on a
  * shared machine, so noise does not flip a decision. */
 #define MIN_GAIN      0.03
-#define ROUNDS_MAX    3
+#define ROUNDS_MAX    5             /* alternating rounds; --quick runs 3 */
 
 /* The single benchmarks, the i386 calls each one makes per iteration (the
  * mix weights them), and whether that call is a PASS row the asm fast path
@@ -455,16 +455,19 @@ int cmd_tune(int argc, char **argv)
 		return 1;
 	const char *singles = "null,read,write,stat,fstat,openclose,gate";
 	struct run_table t_u[ROUNDS_MAX], t_s[ROUNDS_MAX], t_a[ROUNDS_MAX];
-	int rounds = ROUNDS_MAX;
+	int rounds = c.quick ? 3 : ROUNDS_MAX;
 	for (int r = 0; r < rounds; r++) {
-		char n[3][32];
-		bfmt(n[0], sizeof n[0], "untuned-%d", r + 1);
-		bfmt(n[1], sizeof n[1], "switch-%d", r + 1);
-		bfmt(n[2], sizeof n[2], "asm-%d", r + 1);
-		if (measure(&c, n[0], img_untuned, singles, "pers-sysinfo", &t_u[r]) ||
-		    measure(&c, n[1], img_switch, singles, "pers-sysinfo", &t_s[r]) ||
-		    measure(&c, n[2], img_asm, singles, "pers-sysinfo", &t_a[r]))
-			return 1;
+		const char *names[3] = { "untuned", "switch", "asm" };
+		const char *imgs[3] = { img_untuned, img_switch, img_asm };
+		struct run_table *into[3] = { &t_u[r], &t_s[r], &t_a[r] };
+		/* each round starts with another variant: a drift favours none */
+		for (int k = 0; k < 3; k++) {
+			int v = (r + k) % 3;
+			char n[32];
+			bfmt(n, sizeof n, "%s-%d", names[v], r + 1);
+			if (measure(&c, n, imgs[v], singles, "pers-sysinfo", into[v]))
+				return 1;
+		}
 	}
 	if (measure(&c, "batch", img_untuned, "batch", "pers-batch-direct,pers-batch-uring", &t_batch))
 		return 1;
@@ -565,8 +568,8 @@ int cmd_tune(int argc, char **argv)
 	const char *paths = "pers-sysinfo,pers-batch-direct,pers-batch-uring";
 	for (int round = 0; round < rounds; round++) {
 		char n1[32], n2[32];
-		bfmt(n1, sizeof n1, "untuned-%d", round + 1);
-		bfmt(n2, sizeof n2, "tuned-%d", round + 1);
+		bfmt(n1, sizeof n1, "final-untuned-%d", round + 1);
+		bfmt(n2, sizeof n2, "final-tuned-%d", round + 1);
 		/* alternate which goes first, so a drift of the machine favours neither */
 		int first_tuned = round % 2;
 		if (first_tuned ? measure(&c, n2, tuned_img, all, paths, &tt[round]) ||
