@@ -80,7 +80,8 @@ struct mix {
 struct tune_ctx {
 	char tree[PATH_MAX];            /* the source tree */
 	char persona[PATH_MAX];         /* this program */
-	char out[PATH_MAX];             /* DIR */
+	char out[PATH_MAX];             /* DIR: tune.csv, tune.md, the overlays, the mix */
+	char work[PATH_MAX + 32];       /* build/tune: the variant builds and their runs */
 	int quick;
 	FILE *md;                       /* DIR/tune.md */
 };
@@ -154,9 +155,9 @@ static int build_image(struct tune_ctx *c, const char *name, const char *overlay
 {
 	char build[PATH_MAX + 64], tuning[PATH_MAX + 64], target[PATH_MAX + 96], log[PATH_MAX + 64];
 
-	bfmt(build, sizeof build, "BUILD=%s/build-%s", c->out, name);
-	bfmt(target, sizeof target, "%s/build-%s/linux-i386.img", c->out, name);
-	bfmt(log, sizeof log, "%s/build-%s.log", c->out, name);
+	bfmt(build, sizeof build, "BUILD=%s/build-%s", c->work, name);
+	bfmt(target, sizeof target, "%s/build-%s/linux-i386.img", c->work, name);
+	bfmt(log, sizeof log, "%s/build-%s.log", c->work, name);
 	if (overlay) {
 		char path[PATH_MAX + 64];
 		bfmt(path, sizeof path, "%s/%s.tune", c->out, name);
@@ -186,8 +187,8 @@ static int measure(struct tune_ctx *c, const char *name, const char *image, cons
 	char dir[PATH_MAX + 64], log[PATH_MAX + 64], err[256];
 	struct meta m;
 
-	bfmt(dir, sizeof dir, "%s/run-%s", c->out, name);
-	bfmt(log, sizeof log, "%s/run-%s.log", c->out, name);
+	bfmt(dir, sizeof dir, "%s/run-%s", c->work, name);
+	bfmt(log, sizeof log, "%s/run-%s.log", c->work, name);
 	const char *argv[] = { c->persona, "bench", "--only", only, "--paths", paths, "--out", dir,
 			       c->quick ? "--quick" : NULL, NULL };
 	fprintf(stderr, "persona tune: measuring %s (%s)\n", name, only);
@@ -439,6 +440,9 @@ int cmd_tune(int argc, char **argv)
 			return 1;
 	}
 
+	/* The variants' build trees and bench runs are scratch: under build/. */
+	bfmt(c.work, sizeof c.work, "%s/build/tune", c.tree);
+	mkdir(c.work, 0755);
 	if (workload ? mix_read(&mix, workload) : mix_record(&c, &mix)) {
 		if (workload)
 			fprintf(stderr, "persona tune: %s: no calls in it\n", workload);
