@@ -448,6 +448,8 @@ static void run_job(struct run_ctx *c, const struct job *j)
 	struct run_row *rows[32];
 	unsigned nrows = 0;
 	const char *what = j->bench;
+	/* rows[] holds pointers into the table: no reallocation while filling */
+	table_reserve(c->t, sizeof rows / sizeof rows[0]);
 	if (j->path->batch) {
 		for (unsigned b = 0; b < sizeof batch_ops / sizeof batch_ops[0]; b++)
 			for (unsigned s = 0; s < sizeof batch_sizes / sizeof batch_sizes[0]; s++) {
@@ -507,6 +509,8 @@ static void run_job(struct run_ctx *c, const struct job *j)
 		argv[argc++] = "run";
 		if (j->path->option && !j->path->batch)
 			argv[argc++] = j->path->option;
+		if (j->path->option2)
+			argv[argc++] = j->path->option2;
 	} else if (j->path->runner == RUN_PTRACE) {
 		argv[argc++] = c->pl->tracer;
 	}

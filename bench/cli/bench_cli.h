@@ -61,6 +61,8 @@ int cmd_report(int argc, char **argv);
 /* runs.c */
 /* snprintf for text that may be cut short on purpose (paths, reasons). */
 int bfmt(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Room for `more` rows: pointers from table_add stay valid until then. */
+void table_reserve(struct run_table *t, size_t more);
 struct run_row *table_add(struct run_table *t);
 void table_free(struct run_table *t);
 const struct run_row *table_find(const struct run_table *t, const char *bench,
@@ -130,6 +132,7 @@ struct path_def {
 	const char *program;    /* lat_<bench>-<program>, or a whole name for batch paths */
 	enum path_runner runner;
 	const char *option;     /* persona run option, or the program's argument */
+	const char *option2;    /* a second persona run option, or NULL */
 	int batch;              /* a batch path: runs lat_batch or lat_uring */
 	const char *what;       /* one line for the report */
 	const char *image;      /* a dispatch variant image (variants/<image>/), or NULL */

@@ -17,18 +17,25 @@ int bfmt(char *dst, size_t n, const char *fmt, ...)
 	return r;
 }
 
+void table_reserve(struct run_table *t, size_t more)
+{
+	if (t->n + more <= t->cap)
+		return;
+	size_t cap = t->cap ? t->cap : 64;
+	while (cap < t->n + more)
+		cap *= 2;
+	struct run_row *r = realloc(t->rows, cap * sizeof *r);
+	if (!r) {
+		perror("persona bench");
+		exit(1);
+	}
+	t->rows = r;
+	t->cap = cap;
+}
+
 struct run_row *table_add(struct run_table *t)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 64;
-		struct run_row *r = realloc(t->rows, cap * sizeof *r);
-		if (!r) {
-			perror("persona bench");
-			exit(1);
-		}
-		t->rows = r;
-		t->cap = cap;
-	}
+	table_reserve(t, 1);
 	struct run_row *r = &t->rows[t->n++];
 	memset(r, 0, sizeof *r);
 	r->batch = 1;

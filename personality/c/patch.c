@@ -470,11 +470,17 @@ out:
 static int code_store64(uint64_t addr, const uint8_t *bytes, uint32_t n)
 {
 	uint64_t start = addr & ~7ull, page = addr & ~(uint64_t)(PAGE_SIZE - 1), v;
+	int one_store;
 
 	if (start + 8 < addr + n)
 		start = addr + n - 8;
-	if ((start & ~(uint64_t)(CACHE_LINE - 1)) != ((start + 7) & ~(uint64_t)(CACHE_LINE - 1)) ||
-	    (start & ~(uint64_t)(PAGE_SIZE - 1)) != page || ((start + 7) & ~(uint64_t)(PAGE_SIZE - 1)) != page)
+	if ((addr & ~(uint64_t)(PAGE_SIZE - 1)) != ((addr + n - 1) & ~(uint64_t)(PAGE_SIZE - 1)))
+		return 0;
+	one_store = (start & ~(uint64_t)(CACHE_LINE - 1)) == ((start + 7) & ~(uint64_t)(CACHE_LINE - 1)) &&
+		    (start & ~(uint64_t)(PAGE_SIZE - 1)) == page && ((start + 7) & ~(uint64_t)(PAGE_SIZE - 1)) == page;
+	/* as for 32-bit code: bytes stored one by one only while no other
+	 * thread can be running them */
+	if (!one_store && persona_patch_threaded)
 		return 0;
 	long prot = page_prot(page);
 	if (prot < 0 || !(prot & KPROT_EXEC))
@@ -482,9 +488,13 @@ static int code_store64(uint64_t addr, const uint8_t *bytes, uint32_t n)
 	if (!(prot & KPROT_WRITE) &&
 	    nsys3(__NR_mprotect, page, PAGE_SIZE, KPROT_READ | KPROT_WRITE | KPROT_EXEC) < 0)
 		return 0;
-	memcpy(&v, (const void *)(uintptr_t)start, 8);
-	memcpy((uint8_t *)&v + (addr - start), bytes, n);
-	__asm__ volatile("movq %1, (%0)" : : "r"((uintptr_t)start), "r"(v) : "memory");
+	if (one_store) {
+		memcpy(&v, (const void *)(uintptr_t)start, 8);
+		memcpy((uint8_t *)&v + (addr - start), bytes, n);
+		__asm__ volatile("movq %1, (%0)" : : "r"((uintptr_t)start), "r"(v) : "memory");
+	} else {
+		memcpy((void *)(uintptr_t)addr, bytes, n);
+	}
 	if (!(prot & KPROT_WRITE))
 		nsys3(__NR_mprotect, page, PAGE_SIZE, prot);
 	return 1;
