@@ -44,7 +44,11 @@ bits 64
 ;  OUT: frame eax = the result truncated to 32 bits, as the C path stores it;
 ;       persona_stats counts the call for its number (the way is counted by
 ;       the gate). Clobbers rax, rcx, rdx, rsi, rdi, r8-r11; keeps rbx.
+; The routines live in a section of their own, which the image places after
+; all other code: how many rows take the asm path then moves no other code,
+; so tuning cannot change the cost of the C path by moving it.
 %macro FAST_BEGIN 1
+section .fastpath progbits alloc exec nowrite align=16
 align 16
 fast_%1:
 %endmacro
