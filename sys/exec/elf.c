@@ -78,35 +78,30 @@ int elf_open(struct elf_file *e, const char *path, char *err, size_t errlen, int
 		return fail(err, errlen, "unsupported ELF file: not little-endian");
 	e->osabi = ident[EI_OSABI];
 
+	/* The two classes differ only in field widths: one body for both. */
+#define READ_EHDR(Ehdr, Phdr, nbits)                                                        \
+	do {                                                                                \
+		Ehdr h;                                                                     \
+		if (read_at(e->fd, &h, sizeof(h), 0) < 0)                                   \
+			return fail(err, errlen, "truncated ELF file (header)");            \
+		e->bits = (nbits);                                                          \
+		e->type = h.e_type;                                                         \
+		e->machine = h.e_machine;                                                   \
+		e->entry = h.e_entry;                                                       \
+		e->phoff = h.e_phoff;                                                       \
+		e->phnum = h.e_phnum;                                                       \
+		e->phentsize = h.e_phentsize;                                               \
+		if (e->phentsize != sizeof(Phdr) && e->phnum)                               \
+			return fail(err, errlen, "malformed ELF file: bad program header size"); \
+	} while (0)
 	if (ident[EI_CLASS] == ELFCLASS32) {
-		Elf32_Ehdr h;
-		if (read_at(e->fd, &h, sizeof(h), 0) < 0)
-			return fail(err, errlen, "truncated ELF file (header)");
-		e->bits = 32;
-		e->type = h.e_type;
-		e->machine = h.e_machine;
-		e->entry = h.e_entry;
-		e->phoff = h.e_phoff;
-		e->phnum = h.e_phnum;
-		e->phentsize = h.e_phentsize;
-		if (e->phentsize != sizeof(Elf32_Phdr) && e->phnum)
-			return fail(err, errlen, "malformed ELF file: bad program header size");
+		READ_EHDR(Elf32_Ehdr, Elf32_Phdr, 32);
 	} else if (ident[EI_CLASS] == ELFCLASS64) {
-		Elf64_Ehdr h;
-		if (read_at(e->fd, &h, sizeof(h), 0) < 0)
-			return fail(err, errlen, "truncated ELF file (header)");
-		e->bits = 64;
-		e->type = h.e_type;
-		e->machine = h.e_machine;
-		e->entry = h.e_entry;
-		e->phoff = h.e_phoff;
-		e->phnum = h.e_phnum;
-		e->phentsize = h.e_phentsize;
-		if (e->phentsize != sizeof(Elf64_Phdr) && e->phnum)
-			return fail(err, errlen, "malformed ELF file: bad program header size");
+		READ_EHDR(Elf64_Ehdr, Elf64_Phdr, 64);
 	} else {
 		return fail(err, errlen, "unsupported ELF class");
 	}
+#undef READ_EHDR
 
 	if (!((e->bits == 32 && e->machine == EM_386) || (e->bits == 64 && e->machine == EM_X86_64))) {
 		const char *m = machine_name(e->machine);
