@@ -151,8 +151,25 @@ static int find_tree(struct tune_ctx *c)
 	return -1;
 }
 
+/* Every measured image is given a path of the same length (a hard link,
+ * build/tune/img-N.img): the path travels in PERSONA_IMAGE into the i386
+ * program's environment, where a longer string would move its stack, so
+ * the variants would differ in more than their images. */
+static int stage_image(struct tune_ctx *c, const char *built, char *img, size_t len)
+{
+	static int next;
+
+	bfmt(img, len, "%s/img-%d.img", c->work, next++ % 10);
+	unlink(img);
+	if (link(built, img) != 0) {
+		fprintf(stderr, "persona tune: cannot link %s to %s: %s\n", built, img, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Builds the image for an overlay (NULL: the table's own columns) into
- * DIR/build-NAME and returns its path in img. */
+ * build/tune/build-NAME and returns the path to measure it by in img. */
 static int build_image(struct tune_ctx *c, const char *name, const char *overlay,
 		       char *img, size_t len)
 {
@@ -179,8 +196,7 @@ static int build_image(struct tune_ctx *c, const char *name, const char *overlay
 		fprintf(stderr, "persona tune: building image %s failed; see %s\n", name, log);
 		return -1;
 	}
-	bfmt(img, len, "%s", target);
-	return 0;
+	return stage_image(c, target, img, len);
 }
 
 /* One `persona bench` run of the given benchmarks and paths with an image. */
@@ -569,7 +585,9 @@ int cmd_tune(int argc, char **argv)
 			return 1;
 		}
 	}
-	bfmt(tuned_img, sizeof tuned_img, "%s/build/linux-i386.img", c.tree);
+	bfmt(path, sizeof path, "%s/build/linux-i386.img", c.tree);
+	if (stage_image(&c, path, tuned_img, sizeof tuned_img))
+		return 1;
 	struct run_table u[FINAL_ROUNDS_MAX], tt[FINAL_ROUNDS_MAX];
 	const char *all = "null,read,write,stat,fstat,openclose,gate,batch";
 	const char *paths = "pers-sysinfo,pers-batch-direct,pers-batch-uring";
