@@ -45,17 +45,21 @@ struct persona_opts persona_opts = { .log_fd = 2 };
 /* Hooks of later layers (--trace); NULL until linked in. */
 extern void persona_trace(struct i386_frame *f, long result) __attribute__((weak));
 
+/* The table slot of a number, or SYSENT_SLOTS when no row has it. */
+static inline uint32_t slot_of(uint32_t nr)
+{
+	if (nr <= I386_NR_LINUX_MAX)
+		return nr;
+	if (nr - I386_NR_PRIVATE_BASE < I386_NR_PRIVATE_COUNT)
+		return nr - I386_NR_PRIVATE_BASE + I386_NR_LINUX_MAX + 1;
+	return SYSENT_SLOTS;
+}
+
 const struct sysent *persona_lookup(uint32_t nr)
 {
-	uint32_t slot;
+	uint32_t slot = slot_of(nr);
 
-	if (nr <= I386_NR_LINUX_MAX)
-		slot = nr;
-	else if (nr - I386_NR_PRIVATE_BASE < I386_NR_PRIVATE_COUNT)
-		slot = nr - I386_NR_PRIVATE_BASE + I386_NR_LINUX_MAX + 1;
-	else
-		return NULL;
-	return &persona_sysent[slot];
+	return slot < SYSENT_SLOTS ? &persona_sysent[slot] : NULL;
 }
 
 const char *persona_name(uint32_t nr)
@@ -151,8 +155,9 @@ long persona_run_row(const struct sysent *e, struct i386_frame *f)
 #define CASE_XLATE(nr_, name_)  case nr_: return xl_##name_ ? xl_##name_(f) : persona_enosys(nr_, "no handler linked into this image");
 #define CASE_EMUL(nr_, name_)   CASE_XLATE(nr_, name_)
 
-static long dispatch_row(uint32_t nr, struct i386_frame *f)
+static long dispatch_row(uint32_t nr, uint32_t slot, struct i386_frame *f)
 {
+	(void)slot;             /* the switch finds the row by its number */
 	switch (nr) {
 #define SYSENT(nr_, name_, kind_, target_, tnr_, nargs_, t0, t1, t2, t3, t4, t5, fast_, route_, thr_, reason_, line_) \
 	CASE_##kind_(nr_, name_)
@@ -164,12 +169,11 @@ static long dispatch_row(uint32_t nr, struct i386_frame *f)
 }
 #define PERSONA_DISPATCH_NAME "switch"
 #else
-/* The pointer-table variant: a bounds-checked look-up, then the row. */
-static long dispatch_row(uint32_t nr, struct i386_frame *f)
+/* The pointer-table variant: the bounds-checked slot, then the row. */
+static long dispatch_row(uint32_t nr, uint32_t slot, struct i386_frame *f)
 {
-	const struct sysent *e = persona_lookup(nr);
-
-	return likely(e != NULL) ? persona_run_row(e, f) : persona_enosys(nr, NULL);
+	return likely(slot < SYSENT_SLOTS) ? persona_run_row(&persona_sysent[slot], f)
+					   : persona_enosys(nr, NULL);
 }
 #define PERSONA_DISPATCH_NAME "table"
 #endif
@@ -179,17 +183,15 @@ const char persona_dispatch_variant[] = PERSONA_DISPATCH_NAME;
 
 int32_t persona_syscall(struct i386_frame *f)
 {
-	uint32_t nr = f->eax;
-	uint32_t slot = nr <= I386_NR_LINUX_MAX ? nr
-		: nr - I386_NR_PRIVATE_BASE < I386_NR_PRIVATE_COUNT ? SYSENT_SLOT(nr)
-		: ARRAY_SIZE(persona_stats.calls) - 1;
+	uint32_t nr = f->eax, slot = slot_of(nr);
 	long r;
 
 	f->nr = nr;
 	struct persona_stats *st = persona_stats_self();     /* this thread's own */
 	st->way[f->way < WAY_COUNT ? f->way : WAY_DIRECT]++;
-	st->calls[slot]++;
-	r = dispatch_row(nr, f);
+	/* numbers beyond the table share the last counter */
+	st->calls[slot < SYSENT_SLOTS ? slot : ARRAY_SIZE(st->calls) - 1]++;
+	r = dispatch_row(nr, slot, f);
 	f->eax = (uint32_t)r;
 	if (unlikely(persona_opts.trace) && persona_trace)
 		persona_trace(f, r);
