@@ -687,20 +687,6 @@ static int usage(void)
 	return 2;
 }
 
-static int mkdir_p(const char *dir)
-{
-	char p[4096];
-	bfmt(p, sizeof p, "%s", dir);
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = 0;
-			if (mkdir(p, 0777) && errno != EEXIST)
-				return -1;
-			*s = '/';
-		}
-	return mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
-}
-
 /* The CPU to pin children to: the last one this process may use (the
  * driver mostly sleeps; other work tends to start on CPU 0). */
 static int pick_cpu(void)

@@ -64,6 +64,8 @@ int bfmt(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf
 /* Room for `more` rows: pointers from table_add stay valid until then. */
 void table_reserve(struct run_table *t, size_t more);
 struct run_row *table_add(struct run_table *t);
+/* mkdir -p: 0, or -1 with errno set. */
+int mkdir_p(const char *dir);
 void table_free(struct run_table *t);
 const struct run_row *table_find(const struct run_table *t, const char *bench,
 				 const char *path, unsigned batch);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int bfmt(char *dst, size_t n, const char *fmt, ...)
 {
@@ -399,4 +400,19 @@ int meta_read_json(struct meta *m, FILE *f)
 		meta_set(m, key, "%s", val);
 	}
 	return 0;
+}
+
+/* mkdir -p: 0, or -1 with errno set. */
+int mkdir_p(const char *dir)
+{
+	char p[4096];
+	bfmt(p, sizeof p, "%s", dir);
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = 0;
+			if (mkdir(p, 0777) && errno != EEXIST)
+				return -1;
+			*s = '/';
+		}
+	return mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
 }

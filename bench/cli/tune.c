@@ -445,13 +445,7 @@ int cmd_tune(int argc, char **argv)
 	{
 		char cmd[PATH_MAX + 16];
 		bfmt(cmd, sizeof cmd, "%s", c.out);
-		for (char *p = cmd + 1; *p; p++)
-			if (*p == '/') {
-				*p = 0;
-				mkdir(cmd, 0755);
-				*p = '/';
-			}
-		if (mkdir(cmd, 0755) && errno != EEXIST) {
+		if (mkdir_p(cmd)) {
 			fprintf(stderr, "persona tune: %s: %s\n", c.out, strerror(errno));
 			return 1;
 		}
