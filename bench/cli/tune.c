@@ -295,7 +295,11 @@ static int mix_read(struct mix *m, const char *path)
 	}
 	fclose(f);
 	bfmt(m->source, sizeof m->source, "%s", path);
-	return m->total ? 0 : -1;
+	if (!m->total) {
+		fprintf(stderr, "persona tune: %s: no calls in it\n", path);
+		return -1;
+	}
+	return 0;
 }
 
 /* The default workload: busybox sh running a small script of the applets a
@@ -456,11 +460,8 @@ int cmd_tune(int argc, char **argv)
 	/* The variants' build trees and bench runs are scratch: under build/. */
 	bfmt(c.work, sizeof c.work, "%s/build/tune", c.tree);
 	mkdir(c.work, 0755);
-	if (workload ? mix_read(&mix, workload) : mix_record(&c, &mix)) {
-		if (workload)
-			fprintf(stderr, "persona tune: %s: no calls in it\n", workload);
-		return 1;
-	}
+	if (workload ? mix_read(&mix, workload) : mix_record(&c, &mix))
+		return 1;           /* the reason is printed already */
 
 	/* 1. the variants, built from overlays of the same table: the table's
 	 * own columns (untuned), the switch dispatch, every PASS row on the asm
