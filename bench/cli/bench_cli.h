@@ -123,6 +123,26 @@ int report_load(const char *dir, struct run_table *t, struct meta *m);
 
 
 
+/* paired.c — two variants measured in the same rounds: the median of the
+ * per-round ratios (other / base) and a distribution-free interval for it. */
+#define PAIRED_MAX      64
+#define PAIRED_COVERAGE 0.95
+struct paired {
+	unsigned n;             /* rounds with both figures */
+	double median;          /* median of other / base */
+	double low, high;       /* the interval from the order statistics */
+	double coverage;        /* its confidence: >= PAIRED_COVERAGE from 6 rounds on */
+};
+/* Sorts v in place; the median (mean of the middle two for even n), NAN for n = 0. */
+double median_sorted(double *v, unsigned n);
+/* Pairs other[i] with base[i]; pairs with a missing (NAN) figure are
+ * skipped. 0, or -1 when no pair is left (p->n = 0). */
+int paired_ratio(const double *other, const double *base, unsigned n, struct paired *p);
+/* "faster" (the interval lies below 1), "slower" (above 1 + tolerance),
+ * "within" (the median is at most 1 + tolerance), "unresolved" (the median
+ * is above but the interval reaches below 1 + tolerance), "not measured". */
+const char *paired_verdict(const struct paired *p, double tolerance);
+
 /* paths.c — every way a benchmark is run, in report order. */
 enum path_runner {
 	RUN_DIRECT,             /* the program itself, natively */

@@ -15,6 +15,16 @@
  * personality's sysinfo path, each with PERSONA_IMAGE naming the variant
  * image; decisions are weighted by a call mix, recorded by default from a
  * real workload (busybox sh running a script) with `persona run --stats`.
+ *
+ * How variants are compared: in rounds. In each round every benchmark job
+ * runs once per variant, back to back, the order rotating from round to
+ * round; a figure's per-round ratio (variant / base) is one pair, and a
+ * comparison is the median of the pairs with its distribution-free interval
+ * (paired.c). On a shared machine a figure of one image moves by several
+ * percent between processes, but two processes run back to back see nearly
+ * the same machine, so pairs resolve what single figures cannot. Many short
+ * runs (--quick repetitions) beat a few long ones here: the spread within
+ * one process is about 1%, between processes several percent.
  */
 #include "bench_cli.h"
 
@@ -32,14 +42,19 @@
 
 #define TUNE_FILE     "personality/linux-i386.tune"
 #define TABLE_FILE    "personality/linux-i386.tbl"
-/* Below this relative gain a variant is not worth choosing: the setting the
- * table has stays. Chosen above the spread of medians between processes on a
- * shared machine, so noise does not flip a decision. */
-#define MIN_GAIN      0.03
-#define ROUNDS_MAX    5             /* alternating rounds of the variants; --quick runs 3 */
-/* The final comparison decides "no slower within 2%": the same image varies
- * more than that between processes here, so it takes more rounds. */
-#define FINAL_ROUNDS_MAX 10            /* --quick runs 4 */
+/* A variant replaces the table's setting only when it is faster with
+ * confidence (its whole interval below 1) and its median gain is at least
+ * this: otherwise the simpler setting stays. */
+#define MIN_GAIN      0.01
+/* "No slower": the tuned image may cost this much more on a figure. */
+#define TOLERANCE     0.02
+/* Rounds: 12 pairs give a 96% interval between the 3rd and the 10th ratio.
+ * --quick runs 3 and 4 (an interval of the whole range, with its coverage
+ * said in tune.md). */
+#define VARIANT_ROUNDS 12
+#define FINAL_ROUNDS   12
+#define ROUNDS_CAP     12
+#define VARIANTS_MAX   3
 
 /* The single benchmarks, the i386 calls each one makes per iteration (the
  * mix weights them), and whether that call is a PASS row the asm fast path
@@ -78,6 +93,24 @@ struct mix {
 	size_t n;
 	unsigned long long total;
 	char source[PATH_MAX + 64];
+};
+
+/* An image under measurement, by the path it is measured through. */
+struct variant {
+	const char *name;
+	char image[PATH_MAX + 64];
+};
+
+/* One `persona bench` invocation: one program per path, one process each. */
+struct job {
+	const char *only, *paths;
+};
+
+/* The figures of a comparison: per variant and round, the rows of every job. */
+struct rounds {
+	int nv, n;
+	const struct variant *v;
+	struct run_table t[VARIANTS_MAX][ROUNDS_CAP];
 };
 
 struct tune_ctx {
@@ -208,8 +241,10 @@ static int measure(struct tune_ctx *c, const char *name, const char *image, cons
 
 	bfmt(dir, sizeof dir, "%s/run-%s", c->work, name);
 	bfmt(log, sizeof log, "%s/run-%s.log", c->work, name);
-	const char *argv[] = { c->persona, "bench", "--only", only, "--paths", paths, "--out", dir,
-			       c->quick ? "--quick" : NULL, NULL };
+	/* --quick repetitions: many short processes (see the top of the file);
+	 * no counters: they are the bench command's business, not a choice's. */
+	const char *argv[] = { c->persona, "bench", "--quick", "--events", "none", "--only", only,
+			       "--paths", paths, "--out", dir, NULL };
 	fprintf(stderr, "persona tune: measuring %s (%s)\n", name, only);
 	if (run_argv(argv, image, log) != 0) {
 		fprintf(stderr, "persona tune: measuring %s failed; see %s\n", name, log);
@@ -351,30 +386,120 @@ static double weight(const struct mix *m, const struct tuned_bench *b)
 	return w;
 }
 
-/* The lowest median of a figure over the rounds. */
-static double best_median(const struct run_table *t, int rounds, const char *bench, const char *path,
-			  unsigned batch)
-{
-	double best = NAN;
+/* ---- rounds ---------------------------------------------------------------- */
 
-	for (int r = 0; r < rounds; r++) {
-		double v = median_of(&t[r], bench, path, batch);
-		if (!isnan(v) && (isnan(best) || v < best))
-			best = v;
-	}
-	return best;
+static void append_rows(struct run_table *dst, const struct run_table *src)
+{
+	table_reserve(dst, src->n);
+	for (size_t i = 0; i < src->n; i++)
+		*table_add(dst) = src->rows[i];
 }
 
-static double weighted_cost(const struct mix *m, const struct run_table *t, int rounds)
+/* Runs every job once per variant in each of n rounds. Within a job the
+ * variants run back to back; the order rotates with the round and the job,
+ * so no variant always goes first or always follows the same one. */
+static int run_rounds(struct tune_ctx *c, const char *phase, const struct variant *v, int nv,
+		      const struct job *jobs, int nj, int n, struct rounds *out)
+{
+	memset(out, 0, sizeof *out);
+	out->nv = nv;
+	out->n = n;
+	out->v = v;
+	for (int r = 0; r < n; r++)
+		for (int j = 0; j < nj; j++)
+			for (int k = 0; k < nv; k++) {
+				int vi = (r + j + k) % nv;
+				char name[96];
+				struct run_table t;
+
+				bfmt(name, sizeof name, "%s-%s-%d-%d", phase, v[vi].name, r + 1, j + 1);
+				if (measure(c, name, v[vi].image, jobs[j].only, jobs[j].paths, &t))
+					return -1;
+				append_rows(&out->t[vi][r], &t);
+				table_free(&t);
+			}
+	return 0;
+}
+
+static void rounds_free(struct rounds *rs)
+{
+	for (int v = 0; v < rs->nv; v++)
+		for (int r = 0; r < rs->n; r++)
+			table_free(&rs->t[v][r]);
+}
+
+/* A figure of variant v in every round (NAN where it did not measure). */
+static void figure_series(const struct rounds *rs, int v, const char *bench, const char *path,
+			  unsigned batch, double *out)
+{
+	for (int r = 0; r < rs->n; r++)
+		out[r] = median_of(&rs->t[v][r], bench, path, batch);
+}
+
+/* The median over the rounds of a figure of variant v. */
+static double figure_median(const struct rounds *rs, int v, const char *bench, const char *path,
+			    unsigned batch)
+{
+	double x[ROUNDS_CAP], ok[ROUNDS_CAP];
+	unsigned n = 0;
+
+	figure_series(rs, v, bench, path, batch, x);
+	for (int r = 0; r < rs->n; r++)
+		if (!isnan(x[r]))
+			ok[n++] = x[r];
+	return median_sorted(ok, n);
+}
+
+/* Variant `other` against variant `base` on one figure, pair by round. */
+static void figure_pairs(const struct rounds *rs, int base, int other, const char *bench,
+			 const char *path, unsigned batch, struct paired *p)
+{
+	double a[ROUNDS_CAP], b[ROUNDS_CAP];
+
+	figure_series(rs, base, bench, path, batch, a);
+	figure_series(rs, other, bench, path, batch, b);
+	paired_ratio(b, a, (unsigned)rs->n, p);
+}
+
+/* The mix-weighted cost of variant v's single benchmarks in round r. */
+static double weighted_cost(const struct mix *m, const struct rounds *rs, int v, int r)
 {
 	double sum = 0;
 
 	for (size_t i = 0; i < NBENCH; i++) {
-		double v = best_median(t, rounds, tuned_benches[i].bench, "pers-sysinfo", 1);
-		if (!isnan(v))
-			sum += weight(m, &tuned_benches[i]) * v;
+		double x = median_of(&rs->t[v][r], tuned_benches[i].bench, "pers-sysinfo", 1);
+		if (isnan(x))
+			return NAN;
+		sum += weight(m, &tuned_benches[i]) * x;
 	}
 	return sum;
+}
+
+/* A variant against the table's setting: faster with confidence, by more
+ * than MIN_GAIN at the median. */
+static int wins(const struct paired *p)
+{
+	return p->n && p->high < 1 && p->median < 1 - MIN_GAIN;
+}
+
+/* The interval's coverage that n rounds give (the same for any figures). */
+static void coverage_of(int n, struct paired *p)
+{
+	double one[ROUNDS_CAP];
+
+	for (int i = 0; i < n; i++)
+		one[i] = 1;
+	paired_ratio(one, one, (unsigned)n, p);
+}
+
+/* "0.962 [0.941, 0.987]": a paired ratio for the tables. */
+static const char *pfmt(char *buf, size_t n, const struct paired *p)
+{
+	if (!p->n)
+		bfmt(buf, n, "—");
+	else
+		bfmt(buf, n, "%.3f [%.3f, %.3f]", p->median, p->low, p->high);
+	return buf;
 }
 
 static void md(struct tune_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -416,9 +541,7 @@ int cmd_tune(int argc, char **argv)
 	struct tune_ctx c = { 0 };
 	struct mix mix = { 0 };
 	const char *workload = NULL, *out = NULL;
-	char img_switch[PATH_MAX], img_asm[PATH_MAX], img_untuned[PATH_MAX];
-	char path[PATH_MAX + 64], tuned_img[PATH_MAX + 64];
-	struct run_table t_batch;
+	char path[PATH_MAX + 64];
 	int ch;
 
 	optind = 1;
@@ -465,50 +588,61 @@ int cmd_tune(int argc, char **argv)
 
 	/* 1. the variants, built from overlays of the same table: the table's
 	 * own columns (untuned), the switch dispatch, every PASS row on the asm
-	 * fast path. Measured in alternating rounds in one run; the lowest
-	 * median of the rounds stands for each (the machine is shared). */
-	if (build_image(&c, "untuned", NULL, img_untuned, sizeof img_untuned) ||
-	    build_image(&c, "switch", "dispatch=switch\n", img_switch, sizeof img_switch) ||
-	    build_image(&c, "asm", "*pass fast=asm\n", img_asm, sizeof img_asm))
+	 * fast path; measured in rounds, and the batch routes (direct against
+	 * ring in the same process) in rounds of their own. */
+	static struct variant vs[3] = { { .name = "untuned" }, { .name = "switch" }, { .name = "asm" } };
+	enum { V_UNTUNED, V_SWITCH, V_ASM };
+	if (build_image(&c, "untuned", NULL, vs[V_UNTUNED].image, sizeof vs[V_UNTUNED].image) ||
+	    build_image(&c, "switch", "dispatch=switch\n", vs[V_SWITCH].image, sizeof vs[V_SWITCH].image) ||
+	    build_image(&c, "asm", "*pass fast=asm\n", vs[V_ASM].image, sizeof vs[V_ASM].image))
 		return 1;
-	const char *singles = "null,read,write,stat,fstat,openclose,gate";
-	struct run_table t_u[ROUNDS_MAX], t_s[ROUNDS_MAX], t_a[ROUNDS_MAX];
-	int rounds = c.quick ? 3 : ROUNDS_MAX;
-	for (int r = 0; r < rounds; r++) {
-		const char *names[3] = { "untuned", "switch", "asm" };
-		const char *imgs[3] = { img_untuned, img_switch, img_asm };
-		struct run_table *into[3] = { &t_u[r], &t_s[r], &t_a[r] };
-		/* each round starts with another variant: a drift favours none */
-		for (int k = 0; k < 3; k++) {
-			int v = (r + k) % 3;
-			char n[32];
-			bfmt(n, sizeof n, "%s-%d", names[v], r + 1);
-			if (measure(&c, n, imgs[v], singles, "pers-sysinfo", into[v]))
-				return 1;
-		}
-	}
-	if (measure(&c, "batch", img_untuned, "batch", "pers-batch-direct,pers-batch-uring", &t_batch))
+	static const struct job singles[] = { { "null,read,write,stat,fstat,openclose,gate", "pers-sysinfo" } };
+	static const struct job batches[] = { { "batch", "pers-batch-direct,pers-batch-uring" } };
+	static struct rounds rv, rb, rf;
+	int nrounds = c.quick ? 3 : VARIANT_ROUNDS;
+	if (run_rounds(&c, "variant", vs, 3, singles, 1, nrounds, &rv) ||
+	    run_rounds(&c, "route", vs, 1, batches, 1, nrounds, &rb))
 		return 1;
-	double cost_table = weighted_cost(&mix, t_u, rounds), cost_switch = weighted_cost(&mix, t_s, rounds);
-	int use_switch = cost_switch < cost_table * (1 - MIN_GAIN);
-	const char *dispatch = use_switch ? "switch" : "table";
 
 	/* 2. decisions, each with its figures */
 	bfmt(path, sizeof path, "%s/tune.md", c.out);
 	c.md = fopen(path, "w");
 	if (!c.md)
 		return 1;
+	struct paired p0;
+	coverage_of(nrounds, &p0);
 	md(&c, "# persona tune\n\nCall mix: %s — %llu calls, %zu distinct.\n\n", mix.source, mix.total, mix.n);
-	md(&c, "Figures: median TSC ticks per call on the pers-sysinfo path (%s repetitions), the lowest of "
-	   "%d alternating rounds; each variant is the table with a tuning overlay. A variant is chosen "
-	   "only when it wins by more than %.0f%%.\n\n", c.quick ? "--quick" : "full", rounds, MIN_GAIN * 100);
-	md(&c, "## Dispatch\n\n| bench | mix weight | table | switch |\n|---|---:|---:|---:|\n");
-	for (size_t i = 0; i < NBENCH; i++)
-		md(&c, "| %s | %.0f | %.1f | %.1f |\n", tuned_benches[i].bench, weight(&mix, &tuned_benches[i]),
-		   best_median(t_u, rounds, tuned_benches[i].bench, "pers-sysinfo", 1),
-		   best_median(t_s, rounds, tuned_benches[i].bench, "pers-sysinfo", 1));
-	md(&c, "\nMix-weighted cost: table %.0f, switch %.0f. **Decision: dispatch=%s** (%s).\n\n",
-	   cost_table, cost_switch, dispatch,
+	md(&c, "Method: every variant is the table with a tuning overlay. Each benchmark runs once per "
+	   "variant in each of %d rounds (`persona bench --quick`, pers-sysinfo path), the variants back "
+	   "to back in an order that rotates. Figures are medians over the rounds of the median TSC ticks "
+	   "per call. A comparison is the median of the per-round ratios with the interval between order "
+	   "statistics that holds the true median with %.1f%% confidence (%s). A variant is chosen only "
+	   "when it is faster with that confidence (the whole interval below 1) and its median gain is "
+	   "more than %.0f%%.\n\n",
+	   nrounds, p0.coverage * 100, p0.coverage >= PAIRED_COVERAGE ? "the sign test" :
+	   "too few rounds for 95%: the whole range", MIN_GAIN * 100);
+
+	/* Dispatch: the mix-weighted cost of the single benchmarks, per round. */
+	double cost_t[ROUNDS_CAP], cost_s[ROUNDS_CAP];
+	for (int r = 0; r < nrounds; r++) {
+		cost_t[r] = weighted_cost(&mix, &rv, V_UNTUNED, r);
+		cost_s[r] = weighted_cost(&mix, &rv, V_SWITCH, r);
+	}
+	struct paired pd;
+	char b1[64], b2[64];
+	paired_ratio(cost_s, cost_t, (unsigned)nrounds, &pd);
+	int use_switch = wins(&pd);
+	const char *dispatch = use_switch ? "switch" : "table";
+	md(&c, "## Dispatch\n\n| bench | mix weight | table | switch | switch/table |\n|---|---:|---:|---:|---|\n");
+	for (size_t i = 0; i < NBENCH; i++) {
+		struct paired pb;
+		figure_pairs(&rv, V_UNTUNED, V_SWITCH, tuned_benches[i].bench, "pers-sysinfo", 1, &pb);
+		md(&c, "| %s | %.0f | %.1f | %.1f | %s |\n", tuned_benches[i].bench, weight(&mix, &tuned_benches[i]),
+		   figure_median(&rv, V_UNTUNED, tuned_benches[i].bench, "pers-sysinfo", 1),
+		   figure_median(&rv, V_SWITCH, tuned_benches[i].bench, "pers-sysinfo", 1), pfmt(b1, sizeof b1, &pb));
+	}
+	md(&c, "\nMix-weighted cost, switch/table: %s. **Decision: dispatch=%s** (%s).\n\n",
+	   pfmt(b1, sizeof b1, &pd), dispatch,
 	   use_switch ? "the switch is cheaper" : "the switch does not win: the simpler table stays");
 
 	/* The asm fast path, per benchmarked PASS row: the figure decides. */
@@ -521,38 +655,52 @@ int cmd_tune(int argc, char **argv)
 		"# An overlay of the table's tuning columns, read by tools/gentbl.py.\n"
 		"# Delete this file to build with the table's own columns.\n");
 	fprintf(tf, "dispatch=%s\n", dispatch);
-	md(&c, "## Fast path (PASS rows)\n\n| bench | row | C path | asm path | decision |\n|---|---|---:|---:|---|\n");
+	md(&c, "## Fast path (PASS rows)\n\n| bench | row | C path | asm path | asm/C | decision |\n"
+	   "|---|---|---:|---:|---|---|\n");
 	for (size_t i = 0; i < NBENCH; i++) {
 		const struct tuned_bench *b = &tuned_benches[i];
-		double vc = best_median(t_u, rounds, b->bench, "pers-sysinfo", 1);
-		double va = best_median(t_a, rounds, b->bench, "pers-sysinfo", 1);
+		struct paired pa;
+		figure_pairs(&rv, V_UNTUNED, V_ASM, b->bench, "pers-sysinfo", 1, &pa);
 		int pass = row_is_pass(b->calls[0]) && !b->calls[1];
-		int win = pass && va < vc * (1 - MIN_GAIN);
+		int win = pass && wins(&pa);
 
-		md(&c, "| %s | %s | %.1f | %.1f | %s |\n", b->bench, b->calls[1] ? "several" : b->calls[0], vc, va,
+		md(&c, "| %s | %s | %.1f | %.1f | %s | %s |\n", b->bench, b->calls[1] ? "several" : b->calls[0],
+		   figure_median(&rv, V_UNTUNED, b->bench, "pers-sysinfo", 1),
+		   figure_median(&rv, V_ASM, b->bench, "pers-sysinfo", 1), pfmt(b1, sizeof b1, &pa),
 		   !pass ? "not one PASS row: C" : win ? "asm" : "c (asm does not win)");
 		if (win)
 			fprintf(tf, "%s fast=asm\n", b->calls[0]);
 	}
 	md(&c, "\nPASS rows without a benchmark keep the table's column: a decision needs a figure.\n");
 
-	/* Batch routes: the crossover is the smallest batch size from which the
-	 * ring is cheaper at that size and every larger one. */
+	/* Batch routes: per size, ring against direct in the same process and
+	 * round; the crossover is the smallest size from which the ring wins
+	 * at that size and every larger one. */
 	static const unsigned sizes[] = { 1, 2, 4, 8, 16, 32, 64, 128 };
-	md(&c, "\n## Batch route\n\n| op | batch | direct | ring |\n|---|---:|---:|---:|\n");
+	enum { NSIZES = sizeof sizes / sizeof sizes[0] };
+	md(&c, "\n## Batch route (%d rounds on the untuned image)\n\n"
+	   "| op | batch | direct | ring | ring/direct |\n|---|---:|---:|---:|---|\n", nrounds);
 	for (size_t o = 0; o < sizeof batch_ops / sizeof batch_ops[0]; o++) {
 		unsigned cross = 0;
-		for (int s = (int)(sizeof sizes / sizeof sizes[0]) - 1; s >= 0 && batch_ops[o].ring; s--) {
-			double d = median_of(&t_batch, batch_ops[o].op, "pers-batch-direct", sizes[s]);
-			double r = median_of(&t_batch, batch_ops[o].op, "pers-batch-uring", sizes[s]);
-			if (isnan(d) || isnan(r) || r >= d * (1 - MIN_GAIN))
-				break;
-			cross = sizes[s];
+		struct paired pr[NSIZES];
+		for (int z = 0; z < NSIZES; z++) {
+			double d[ROUNDS_CAP], r[ROUNDS_CAP];
+			for (int k = 0; k < nrounds; k++) {
+				d[k] = median_of(&rb.t[V_UNTUNED][k], batch_ops[o].op, "pers-batch-direct", sizes[z]);
+				r[k] = median_of(&rb.t[V_UNTUNED][k], batch_ops[o].op, "pers-batch-uring", sizes[z]);
+			}
+			paired_ratio(r, d, (unsigned)nrounds, &pr[z]);
 		}
-		for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
-			md(&c, "| %s | %u | %.1f | %.1f |\n", batch_ops[o].op, sizes[s],
-			   median_of(&t_batch, batch_ops[o].op, "pers-batch-direct", sizes[s]),
-			   median_of(&t_batch, batch_ops[o].op, "pers-batch-uring", sizes[s]));
+		for (int z = NSIZES - 1; z >= 0 && batch_ops[o].ring; z--) {
+			if (!wins(&pr[z]))
+				break;
+			cross = sizes[z];
+		}
+		for (int z = 0; z < NSIZES; z++)
+			md(&c, "| %s | %u | %.1f | %.1f | %s |\n", batch_ops[o].op, sizes[z],
+			   figure_median(&rb, V_UNTUNED, batch_ops[o].op, "pers-batch-direct", sizes[z]),
+			   figure_median(&rb, V_UNTUNED, batch_ops[o].op, "pers-batch-uring", sizes[z]),
+			   pfmt(b1, sizeof b1, &pr[z]));
 		if (!batch_ops[o].ring) {
 			md(&c, "\n**Decision: %s route=direct** — io_uring has no such operation; a ring batch of "
 			   "it runs direct.\n\n", batch_ops[o].row);
@@ -569,8 +717,9 @@ int cmd_tune(int argc, char **argv)
 	fclose(tf);
 
 	/* 3. rebuild the image with the overlay, then untuned against tuned in
-	 * the same run, in alternating rounds; the lowest median of the rounds
-	 * stands for each (the machine is shared and noisy). */
+	 * the same rounds. The full run adds a control: the untuned image once
+	 * more, as a variant of its own, so the report shows what the method
+	 * makes of two identical images (its noise floor on this machine). */
 	{
 		const char *argv[] = { "make", "-s", "-C", c.tree, NULL };
 		bfmt(path, sizeof path, "%s/build-tuned.log", c.out);
@@ -580,64 +729,89 @@ int cmd_tune(int argc, char **argv)
 			return 1;
 		}
 	}
+	static struct variant fv[3] = { { .name = "untuned" }, { .name = "tuned" }, { .name = "control" } };
+	enum { F_UNTUNED, F_TUNED, F_CONTROL };
 	bfmt(path, sizeof path, "%s/build/linux-i386.img", c.tree);
-	if (stage_image(&c, path, tuned_img, sizeof tuned_img))
+	bfmt(fv[F_UNTUNED].image, sizeof fv[F_UNTUNED].image, "%s", vs[V_UNTUNED].image);
+	if (stage_image(&c, path, fv[F_TUNED].image, sizeof fv[F_TUNED].image) ||
+	    stage_image(&c, vs[V_UNTUNED].image, fv[F_CONTROL].image, sizeof fv[F_CONTROL].image))
 		return 1;
-	struct run_table u[FINAL_ROUNDS_MAX], tt[FINAL_ROUNDS_MAX];
-	const char *all = "null,read,write,stat,fstat,openclose,gate,batch";
-	const char *paths = "pers-sysinfo,pers-batch-direct,pers-batch-uring";
-	int final_rounds = c.quick ? 4 : FINAL_ROUNDS_MAX;
-	for (int round = 0; round < final_rounds; round++) {
-		char n1[32], n2[32];
-		bfmt(n1, sizeof n1, "final-untuned-%d", round + 1);
-		bfmt(n2, sizeof n2, "final-tuned-%d", round + 1);
-		/* alternate which goes first, so a drift of the machine favours neither */
-		int first_tuned = round % 2;
-		if (first_tuned ? measure(&c, n2, tuned_img, all, paths, &tt[round]) ||
-				  measure(&c, n1, img_untuned, all, paths, &u[round])
-				: measure(&c, n1, img_untuned, all, paths, &u[round]) ||
-				  measure(&c, n2, tuned_img, all, paths, &tt[round]))
-			return 1;
-	}
+	static const struct job finals[] = {
+		{ "null,read,write,stat,fstat,openclose,gate", "pers-sysinfo" },
+		{ "batch", "pers-batch-direct" },
+		{ "batch", "pers-batch-uring" },
+	};
+	int nfinal = c.quick ? 4 : FINAL_ROUNDS, nfv = c.quick ? 2 : 3;
+	if (run_rounds(&c, "final", fv, nfv, finals, 3, nfinal, &rf))
+		return 1;
+
 	bfmt(path, sizeof path, "%s/tune.csv", c.out);
 	FILE *csv = fopen(path, "w");
 	if (!csv)
 		return 1;
-	fprintf(csv, "bench,variant,path,batch,ticks_median\n");
-	md(&c, "## Untuned against tuned (same run, the lowest median of %d alternating rounds)\n\n"
-	   "| bench | path | batch | untuned | tuned | tuned/untuned |\n|---|---|---:|---:|---:|---:|\n",
-	   final_rounds);
-	int slower = 0;
-	for (size_t i = 0; i < u[0].n; i++) {
-		const struct run_row *r = &u[0].rows[i];
-		double a = best_median(u, final_rounds, r->bench, r->path, r->batch);
-		double b = best_median(tt, final_rounds, r->bench, r->path, r->batch);
-		if (isnan(a) || isnan(b))
-			continue;
-		fprintf(csv, "%s,untuned,%s,%u,%.1f\n%s,tuned,%s,%u,%.1f\n", r->bench, r->path, r->batch, a,
-			r->bench, r->path, r->batch, b);
-		md(&c, "| %s | %s | %u | %.1f | %.1f | %.3f |\n", r->bench, r->path, r->batch, a, b, b / a);
-		slower += b > a * 1.02;
+	fprintf(csv, "bench,variant,path,batch,ticks_median,rounds,ratio_median,ratio_low,ratio_high,"
+		"coverage,verdict\n");
+	coverage_of(nfinal, &p0);
+	md(&c, "## Untuned against tuned\n\n%d rounds, the variants back to back in each; ratios are "
+	   "tuned/untuned per round, their median and the interval that holds the true median with "
+	   "%.1f%% confidence. Verdicts against the bar \"no slower than %.0f%%\": *faster* (the whole "
+	   "interval below 1), *within* (the median at most %.2f), *slower* (the whole interval above "
+	   "%.2f), *unresolved* (the median above, the interval reaching below).%s\n\n"
+	   "| bench | path | batch | untuned | tuned | tuned/untuned | verdict |%s\n"
+	   "|---|---|---:|---:|---:|---|---|%s\n",
+	   nfinal, p0.coverage * 100, TOLERANCE * 100, 1 + TOLERANCE, 1 + TOLERANCE,
+	   nfv == 3 ? " The control is the untuned image measured once more as a variant of its own: "
+		      "its column shows what this method makes of two identical images." : "",
+	   nfv == 3 ? " control/untuned | control verdict |" : "", nfv == 3 ? "---|---|" : "");
+	int count[2][5] = { { 0 } };    /* tuned, control: faster within unresolved slower not-measured */
+	static const char *const verdicts[5] = { "faster", "within", "unresolved", "slower", "not measured" };
+	const struct run_table *shape = &rf.t[F_UNTUNED][0];
+	for (size_t i = 0; i < shape->n; i++) {
+		const struct run_row *r = &shape->rows[i];
+		double med[3];
+		struct paired pp[3] = { { 0 } };
+		for (int v = 0; v < nfv; v++) {
+			med[v] = figure_median(&rf, v, r->bench, r->path, r->batch);
+			if (v != F_UNTUNED)
+				figure_pairs(&rf, F_UNTUNED, v, r->bench, r->path, r->batch, &pp[v]);
+			fprintf(csv, "%s,%s,%s,%u,%.1f,%u,", r->bench, fv[v].name, r->path, r->batch, med[v],
+				v == F_UNTUNED ? (unsigned)nfinal : pp[v].n);
+			if (v == F_UNTUNED)
+				fprintf(csv, ",,,,\n");
+			else
+				fprintf(csv, "%.4f,%.4f,%.4f,%.3f,%s\n", pp[v].median, pp[v].low, pp[v].high,
+					pp[v].coverage, paired_verdict(&pp[v], TOLERANCE));
+		}
+		for (int v = F_TUNED; v < nfv; v++)
+			for (int k = 0; k < 5; k++)
+				count[v - 1][k] += !strcmp(paired_verdict(&pp[v], TOLERANCE), verdicts[k]);
+		md(&c, "| %s | %s | %u | %.1f | %.1f | %s | %s |", r->bench, r->path, r->batch, med[F_UNTUNED],
+		   med[F_TUNED], pfmt(b1, sizeof b1, &pp[F_TUNED]), paired_verdict(&pp[F_TUNED], TOLERANCE));
+		if (nfv == 3)
+			md(&c, " %s | %s |", pfmt(b2, sizeof b2, &pp[F_CONTROL]),
+			   paired_verdict(&pp[F_CONTROL], TOLERANCE));
+		md(&c, "\n");
 	}
 	fclose(csv);
-	double nu = best_median(u, final_rounds, "null", "pers-sysinfo", 1);
-	double nt = best_median(tt, final_rounds, "null", "pers-sysinfo", 1);
-	md(&c, "\nNull call: untuned %.1f, tuned %.1f ticks (%.3f). Figures slower by more than 2%% "
-	   "after tuning: %d.\n", nu, nt, nt / nu, slower);
+	struct paired pn;
+	figure_pairs(&rf, F_UNTUNED, F_TUNED, "null", "pers-sysinfo", 1, &pn);
+	md(&c, "\n**Null call:** untuned %.1f, tuned %.1f ticks; tuned/untuned %s: %s.\n\n",
+	   figure_median(&rf, F_UNTUNED, "null", "pers-sysinfo", 1),
+	   figure_median(&rf, F_TUNED, "null", "pers-sysinfo", 1), pfmt(b1, sizeof b1, &pn),
+	   paired_verdict(&pn, TOLERANCE));
+	for (int v = 0; v < nfv - 1; v++)
+		md(&c, "**%s against untuned, %zu figures:** %d faster, %d within %.0f%%, %d unresolved, "
+		   "%d slower, %d not measured.\n\n", v ? "Control" : "Tuned", shape->n, count[v][0], count[v][1],
+		   TOLERANCE * 100, count[v][2], count[v][3], count[v][4]);
 	fclose(c.md);
 	printf("persona tune: wrote %s/" TUNE_FILE " and %s/tune.{csv,md}\n"
-	       "persona tune: null call untuned %.1f, tuned %.1f ticks; %d figure(s) slower by more than 2%%\n",
-	       c.tree, c.out, nu, nt, slower);
-	for (int i = 0; i < final_rounds; i++) {
-		table_free(&u[i]);
-		table_free(&tt[i]);
-	}
-	for (int i = 0; i < rounds; i++) {
-		table_free(&t_u[i]);
-		table_free(&t_s[i]);
-		table_free(&t_a[i]);
-	}
-	table_free(&t_batch);
+	       "persona tune: null call tuned/untuned %s (%s); of %zu figures %d faster, %d within %.0f%%, "
+	       "%d unresolved, %d slower\n",
+	       c.tree, c.out, pfmt(b1, sizeof b1, &pn), paired_verdict(&pn, TOLERANCE), shape->n,
+	       count[0][0], count[0][1], TOLERANCE * 100, count[0][2], count[0][3]);
+	rounds_free(&rv);
+	rounds_free(&rb);
+	rounds_free(&rf);
 	free(mix.e);
 	return 0;
 }

@@ -260,6 +260,93 @@ static void counters_default_list(void **state)
 	assert_string_equal(col, "perf__PERF_COUNT_SW_TASK_CLOCK_u");
 }
 
+/* ---- paired comparisons (persona tune) ------------------------------------ */
+
+static void fill_pairs(double *other, double *base, const double *ratios, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		base[i] = 400 + 10 * i;         /* the machine drifts between rounds */
+		other[i] = base[i] * ratios[i];
+	}
+}
+
+static void paired_identical_is_within(void **state)
+{
+	(void)state;
+	double a[8] = { 500, 480, 520, 510, 505, 499, 530, 470 };
+	struct paired p;
+	assert_int_equal(paired_ratio(a, a, 8, &p), 0);
+	assert_int_equal(p.n, 8);
+	assert_true(p.median == 1 && p.low == 1 && p.high == 1);
+	assert_string_equal(paired_verdict(&p, 0.02), "within");
+}
+
+static void paired_interval_of_twelve(void **state)
+{
+	(void)state;
+	/* given out of order: the interval is by rank, not by round */
+	const double r[12] = { 1.06, 0.95, 1.01, 0.97, 1.03, 0.99, 1.00, 1.02, 0.96, 1.04, 0.98, 1.05 };
+	double o[12], b[12];
+	struct paired p;
+	fill_pairs(o, b, r, 12);
+	assert_int_equal(paired_ratio(o, b, 12, &p), 0);
+	assert_int_equal(p.n, 12);
+	assert_float_equal(p.median, 1.005, 1e-9);
+	/* k = 3: 1 - 2 P(B(12, 1/2) <= 2) = 1 - 2 * 79 / 4096; k = 4 reaches only 0.854 */
+	assert_float_equal(p.low, 0.97, 1e-9);
+	assert_float_equal(p.high, 1.04, 1e-9);       /* the 3rd from either end */
+	assert_float_equal(p.coverage, 1 - 2 * 79.0 / 4096, 1e-12);
+	assert_string_equal(paired_verdict(&p, 0.02), "within");
+}
+
+static void paired_few_rounds_take_the_range(void **state)
+{
+	(void)state;
+	const double r[4] = { 1.10, 0.90, 1.00, 1.01 };
+	double o[4], b[4];
+	struct paired p;
+	fill_pairs(o, b, r, 4);
+	assert_int_equal(paired_ratio(o, b, 4, &p), 0);
+	assert_float_equal(p.low, 0.90, 1e-9);
+	assert_float_equal(p.high, 1.10, 1e-9);
+	assert_float_equal(p.coverage, 0.875, 1e-12);   /* 1 - 2 / 2^4: below 95%, and said so */
+}
+
+static void paired_skips_missing_figures(void **state)
+{
+	(void)state;
+	double o[3] = { 110, NAN, 120 }, b[3] = { 100, 100, NAN };
+	struct paired p;
+	assert_int_equal(paired_ratio(o, b, 3, &p), 0);
+	assert_int_equal(p.n, 1);
+	assert_float_equal(p.median, 1.1, 1e-9);
+	assert_true(p.coverage == 0);                   /* one pair proves nothing */
+	double none[2] = { NAN, NAN };
+	assert_int_equal(paired_ratio(none, b, 2, &p), -1);
+	assert_int_equal(p.n, 0);
+	assert_string_equal(paired_verdict(&p, 0.02), "not measured");
+}
+
+static void paired_verdicts(void **state)
+{
+	(void)state;
+	const double slower[12] = { 1.05, 1.06, 1.07, 1.08, 1.09, 1.10, 1.05, 1.06, 1.07, 1.08, 1.09, 1.10 };
+	const double faster[12] = { 0.90, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.90, 0.91, 0.92 };
+	const double unsure[12] = { 1.00, 1.01, 1.02, 1.03, 1.03, 1.03, 1.04, 1.04, 1.05, 1.06, 0.99, 1.03 };
+	double o[12], b[12];
+	struct paired p;
+	fill_pairs(o, b, slower, 12);
+	paired_ratio(o, b, 12, &p);
+	assert_string_equal(paired_verdict(&p, 0.02), "slower");
+	fill_pairs(o, b, faster, 12);
+	paired_ratio(o, b, 12, &p);
+	assert_string_equal(paired_verdict(&p, 0.02), "faster");
+	fill_pairs(o, b, unsure, 12);
+	paired_ratio(o, b, 12, &p);
+	assert_true(p.median > 1.02 && p.low <= 1.02);
+	assert_string_equal(paired_verdict(&p, 0.02), "unresolved");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +360,11 @@ int main(void)
 		cmocka_unit_test(meta_round_trip),
 		cmocka_unit_test(counters_unsupported_not_zero),
 		cmocka_unit_test(counters_default_list),
+		cmocka_unit_test(paired_identical_is_within),
+		cmocka_unit_test(paired_interval_of_twelve),
+		cmocka_unit_test(paired_few_rounds_take_the_range),
+		cmocka_unit_test(paired_skips_missing_figures),
+		cmocka_unit_test(paired_verdicts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
