@@ -369,7 +369,11 @@ static int mix_record(struct tune_ctx *c, struct mix *m)
 	}
 	if (mix_read(m, log) != 0)
 		return -1;
-	bfmt(m->source, sizeof m->source, "busybox sh running a script (recorded with persona run --stats: %s)", log);
+	/* the report names the log by where it sits in the source tree, if it does */
+	size_t tl = strlen(c->tree);
+	const char *shown = !strncmp(log, c->tree, tl) && log[tl] == '/' ? log + tl + 1 : log;
+	bfmt(m->source, sizeof m->source, "busybox sh running a script (recorded with persona run --stats: %s)",
+	     shown);
 	return 0;
 }
 
@@ -616,7 +620,8 @@ int cmd_tune(int argc, char **argv)
 	   "variant in each of %d rounds (`persona bench --quick`, pers-sysinfo path), the variants back "
 	   "to back in an order that rotates. Figures are medians over the rounds of the median TSC ticks "
 	   "per call. A comparison is the median of the per-round ratios with the interval between order "
-	   "statistics that holds the true median with %.1f%% confidence (%s). A variant is chosen only "
+	   "statistics that holds the true median with %.1f%% confidence (%s); a ratio is that median of "
+	   "per-round ratios, not the ratio of two columns' medians. A variant is chosen only "
 	   "when it is faster with that confidence (the whole interval below 1) and its median gain is "
 	   "more than %.0f%%.\n\n",
 	   nrounds, p0.coverage * 100, p0.coverage >= PAIRED_COVERAGE ? "the sign test" :
@@ -749,8 +754,10 @@ int cmd_tune(int argc, char **argv)
 	FILE *csv = fopen(path, "w");
 	if (!csv)
 		return 1;
+	/* variant is untuned or tuned; a tuned row carries its ratio to the
+	 * untuned one and, in a full run, the control's on the same figure */
 	fprintf(csv, "bench,variant,path,batch,ticks_median,rounds,ratio_median,ratio_low,ratio_high,"
-		"coverage,verdict\n");
+		"coverage,verdict,control_ratio_median,control_ratio_low,control_ratio_high,control_verdict\n");
 	coverage_of(nfinal, &p0);
 	md(&c, "## Untuned against tuned\n\n%d rounds, the variants back to back in each; ratios are "
 	   "tuned/untuned per round, their median and the interval that holds the true median with "
@@ -774,14 +781,17 @@ int cmd_tune(int argc, char **argv)
 			med[v] = figure_median(&rf, v, r->bench, r->path, r->batch);
 			if (v != F_UNTUNED)
 				figure_pairs(&rf, F_UNTUNED, v, r->bench, r->path, r->batch, &pp[v]);
-			fprintf(csv, "%s,%s,%s,%u,%.1f,%u,", r->bench, fv[v].name, r->path, r->batch, med[v],
-				v == F_UNTUNED ? (unsigned)nfinal : pp[v].n);
-			if (v == F_UNTUNED)
-				fprintf(csv, ",,,,\n");
-			else
-				fprintf(csv, "%.4f,%.4f,%.4f,%.3f,%s\n", pp[v].median, pp[v].low, pp[v].high,
-					pp[v].coverage, paired_verdict(&pp[v], TOLERANCE));
 		}
+		fprintf(csv, "%s,untuned,%s,%u,%.1f,%d,,,,,,,,,\n", r->bench, r->path, r->batch, med[F_UNTUNED],
+			nfinal);
+		fprintf(csv, "%s,tuned,%s,%u,%.1f,%u,%.4f,%.4f,%.4f,%.3f,%s,", r->bench, r->path, r->batch,
+			med[F_TUNED], pp[F_TUNED].n, pp[F_TUNED].median, pp[F_TUNED].low, pp[F_TUNED].high,
+			pp[F_TUNED].coverage, paired_verdict(&pp[F_TUNED], TOLERANCE));
+		if (nfv == 3)
+			fprintf(csv, "%.4f,%.4f,%.4f,%s\n", pp[F_CONTROL].median, pp[F_CONTROL].low,
+				pp[F_CONTROL].high, paired_verdict(&pp[F_CONTROL], TOLERANCE));
+		else
+			fprintf(csv, ",,,\n");
 		for (int v = F_TUNED; v < nfv; v++)
 			for (int k = 0; k < 5; k++)
 				count[v - 1][k] += !strcmp(paired_verdict(&pp[v], TOLERANCE), verdicts[k]);
