@@ -411,6 +411,27 @@ static void append_rows(struct run_table *dst, const struct run_table *src)
 /* Runs every job once per variant in each of n rounds. Within a job the
  * variants run back to back; the order rotates with the round and the job,
  * so no variant always goes first or always follows the same one. */
+static int run_round(struct tune_ctx *c, const char *phase, struct rounds *rs, const struct job *jobs,
+		     int nj, int r, unsigned job_mask)
+{
+	for (int j = 0; j < nj; j++) {
+		if (!(job_mask & 1u << j))
+			continue;
+		for (int k = 0; k < rs->nv; k++) {
+			int vi = (r + j + k) % rs->nv;
+			char name[96];
+			struct run_table t;
+
+			bfmt(name, sizeof name, "%s-%s-%d-%d", phase, rs->v[vi].name, r + 1, j + 1);
+			if (measure(c, name, rs->v[vi].image, jobs[j].only, jobs[j].paths, &t))
+				return -1;
+			append_rows(&rs->t[vi][r], &t);
+			table_free(&t);
+		}
+	}
+	return 0;
+}
+
 static int run_rounds(struct tune_ctx *c, const char *phase, const struct variant *v, int nv,
 		      const struct job *jobs, int nj, int n, struct rounds *out)
 {
@@ -419,18 +440,8 @@ static int run_rounds(struct tune_ctx *c, const char *phase, const struct varian
 	out->n = n;
 	out->v = v;
 	for (int r = 0; r < n; r++)
-		for (int j = 0; j < nj; j++)
-			for (int k = 0; k < nv; k++) {
-				int vi = (r + j + k) % nv;
-				char name[96];
-				struct run_table t;
-
-				bfmt(name, sizeof name, "%s-%s-%d-%d", phase, v[vi].name, r + 1, j + 1);
-				if (measure(c, name, v[vi].image, jobs[j].only, jobs[j].paths, &t))
-					return -1;
-				append_rows(&out->t[vi][r], &t);
-				table_free(&t);
-			}
+		if (run_round(c, phase, out, jobs, nj, r, ~0u))
+			return -1;
 	return 0;
 }
 
@@ -447,6 +458,19 @@ static void figure_series(const struct rounds *rs, int v, const char *bench, con
 {
 	for (int r = 0; r < rs->n; r++)
 		out[r] = median_of(&rs->t[v][r], bench, path, batch);
+}
+
+/* How many rounds measured a figure of variant v. */
+static unsigned figure_rounds(const struct rounds *rs, int v, const char *bench, const char *path,
+			      unsigned batch)
+{
+	double x[ROUNDS_CAP];
+	unsigned n = 0;
+
+	figure_series(rs, v, bench, path, batch, x);
+	for (int r = 0; r < rs->n; r++)
+		n += !isnan(x[r]);
+	return n;
 }
 
 /* The median over the rounds of a figure of variant v. */
@@ -802,6 +826,26 @@ int cmd_tune(int argc, char **argv)
 	int nfinal = rounds_opt ? rounds_opt : c.quick ? 4 : FINAL_ROUNDS, nfv = c.quick ? 2 : 3;
 	if (run_rounds(&c, "final", fv, nfv, finals, 3, nfinal, &rf))
 		return 1;
+	/* An unresolved figure needs more pairs, not a guess: the full run
+	 * gives the jobs that measure one more rounds, up to twice as many. */
+	int limit = c.quick ? nfinal : nfinal * 2 < ROUNDS_CAP ? nfinal * 2 : ROUNDS_CAP;
+	while (rf.n < limit) {
+		unsigned mask = 0;
+		const struct run_table *t0 = &rf.t[F_UNTUNED][0];
+		for (size_t i = 0; i < t0->n; i++) {
+			struct paired pt;
+			figure_pairs(&rf, F_UNTUNED, F_TUNED, t0->rows[i].bench, t0->rows[i].path, t0->rows[i].batch, &pt);
+			if (!strcmp(paired_verdict(&pt, TOLERANCE), "unresolved"))
+				for (int j = 0; j < 3; j++)
+					if (strstr(finals[j].paths, t0->rows[i].path))
+						mask |= 1u << j;
+		}
+		if (!mask)
+			break;
+		fprintf(stderr, "persona tune: unresolved figures: round %d of their jobs\n", rf.n + 1);
+		if (run_round(&c, "final", &rf, finals, 3, rf.n++, mask))
+			return 1;
+	}
 
 	bfmt(path, sizeof path, "%s/tune.csv", c.out);
 	FILE *csv = fopen(path, "w");
@@ -812,14 +856,16 @@ int cmd_tune(int argc, char **argv)
 	fprintf(csv, "bench,variant,path,batch,ticks_median,rounds,ratio_median,ratio_low,ratio_high,"
 		"coverage,verdict,control_ratio_median,control_ratio_low,control_ratio_high,control_verdict\n");
 	coverage_of(nfinal, &p0);
-	md(&c, "## Untuned against tuned\n\n%d rounds, the variants back to back in each; ratios are "
+	md(&c, "## Untuned against tuned\n\n%d rounds, the variants back to back in each%s; ratios are "
 	   "tuned/untuned per round, their median and the interval that holds the true median with "
-	   "%.1f%% confidence. Verdicts against the bar \"no slower than %.0f%%\": *faster* (the whole "
-	   "interval below 1), *within* (the median at most %.2f), *slower* (the whole interval above "
-	   "%.2f), *unresolved* (the median above, the interval reaching below).%s\n\n"
-	   "| bench | path | batch | untuned | tuned | tuned/untuned | verdict |%s\n"
-	   "|---|---|---:|---:|---:|---|---|%s\n",
-	   nfinal, p0.coverage * 100, TOLERANCE * 100, 1 + TOLERANCE, 1 + TOLERANCE,
+	   "%.1f%% confidence (more with more rounds). Verdicts against the bar \"no slower than %.0f%%\": "
+	   "*faster* (the whole interval below 1), *within* (the median at most %.2f), *slower* (the whole "
+	   "interval above %.2f), *unresolved* (the median above, the interval reaching below).%s\n\n"
+	   "| bench | path | batch | rounds | untuned | tuned | tuned/untuned | verdict |%s\n"
+	   "|---|---|---:|---:|---:|---:|---|---|%s\n",
+	   nfinal, rf.n > nfinal ? "; figures still unresolved then got more rounds of their job, up to "
+	   "twice as many (the rounds column)" : "", p0.coverage * 100, TOLERANCE * 100, 1 + TOLERANCE,
+	   1 + TOLERANCE,
 	   nfv == 3 ? " The control is the untuned image measured once more as a variant of its own: "
 		      "its column shows what this method makes of two identical images." : "",
 	   nfv == 3 ? " control/untuned | control verdict |" : "", nfv == 3 ? "---|---|" : "");
@@ -835,8 +881,8 @@ int cmd_tune(int argc, char **argv)
 			if (v != F_UNTUNED)
 				figure_pairs(&rf, F_UNTUNED, v, r->bench, r->path, r->batch, &pp[v]);
 		}
-		fprintf(csv, "%s,untuned,%s,%u,%.1f,%d,,,,,,,,,\n", r->bench, r->path, r->batch, med[F_UNTUNED],
-			nfinal);
+		fprintf(csv, "%s,untuned,%s,%u,%.1f,%u,,,,,,,,,\n", r->bench, r->path, r->batch, med[F_UNTUNED],
+			figure_rounds(&rf, F_UNTUNED, r->bench, r->path, r->batch));
 		fprintf(csv, "%s,tuned,%s,%u,%.1f,%u,%.4f,%.4f,%.4f,%.3f,%s,", r->bench, r->path, r->batch,
 			med[F_TUNED], pp[F_TUNED].n, pp[F_TUNED].median, pp[F_TUNED].low, pp[F_TUNED].high,
 			pp[F_TUNED].coverage, paired_verdict(&pp[F_TUNED], TOLERANCE));
@@ -848,7 +894,8 @@ int cmd_tune(int argc, char **argv)
 		for (int v = F_TUNED; v < nfv; v++)
 			for (int k = 0; k < 5; k++)
 				count[v - 1][k] += !strcmp(paired_verdict(&pp[v], TOLERANCE), verdicts[k]);
-		md(&c, "| %s | %s | %u | %.1f | %.1f | %s | %s |", r->bench, r->path, r->batch, med[F_UNTUNED],
+		md(&c, "| %s | %s | %u | %u | %.1f | %.1f | %s | %s |", r->bench, r->path, r->batch, pp[F_TUNED].n,
+		   med[F_UNTUNED],
 		   med[F_TUNED], pfmt(b1, sizeof b1, &pp[F_TUNED]), paired_verdict(&pp[F_TUNED], TOLERANCE));
 		if (nfv == 3)
 			md(&c, " %s | %s |", pfmt(b2, sizeof b2, &pp[F_CONTROL]),
