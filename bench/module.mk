@@ -63,9 +63,9 @@ $(BENCH_OUT)/buildinfo: bench/module.mk Makefile | $(BUILD)/.deps-ok
 BENCH_CLI_SRCS := $(wildcard bench/cli/*.c)
 BENCH_CLI_HDRS := $(wildcard bench/cli/*.h)
 BENCH_CLI_LIBS := -lpfm -lm
-$(BENCH_OUT)/persona-bench: bench/persona-bench.c $(BENCH_CLI_SRCS) $(BENCH_CLI_HDRS) | $(BUILD)/.deps-ok
+$(BENCH_OUT)/persona-bench: bench/persona-bench.c $(BENCH_CLI_SRCS) $(BENCH_CLI_HDRS) bench/lib/stats.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HOST) -o $@ bench/persona-bench.c $(BENCH_CLI_SRCS) $(BENCH_CLI_LIBS)
+	$(CC) $(CFLAGS_HOST) -o $@ bench/persona-bench.c $(BENCH_CLI_SRCS) bench/lib/stats.c $(BENCH_CLI_LIBS)
 
 all: $(BENCH_PROGS) $(BENCH_OUT)/ptrace-emu $(BENCH_OUT)/buildinfo $(BENCH_OUT)/persona-bench
 

@@ -1,8 +1,9 @@
 # sys/module.mk — the persona command (the native side).
 #
 # A static-pie: the loader's own image, heap and stack stay above 4 GiB, out
-# of the i386 program's way. Every sys/**/*.c and bench/cli/*.c goes in.
-SYS_SRCS := $(wildcard sys/*.c sys/exec/*.c sys/reflect/*.c sys/submit/*.c bench/cli/*.c)
+# of the i386 program's way. Every sys/**/*.c and bench/cli/*.c goes in, and
+# the harness's statistics (the tune command takes its medians from them).
+SYS_SRCS := $(wildcard sys/*.c sys/exec/*.c sys/reflect/*.c sys/submit/*.c bench/cli/*.c) bench/lib/stats.c
 SYS_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(SYS_SRCS))
 SYS_LIBS ?= -lpfm -luring -lm
 

@@ -133,8 +133,6 @@ struct paired {
 	double low, high;       /* the interval from the order statistics */
 	double coverage;        /* its confidence: >= PAIRED_COVERAGE from 6 rounds on */
 };
-/* Sorts v in place; the median (mean of the middle two for even n), NAN for n = 0. */
-double median_sorted(double *v, unsigned n);
 /* Pairs other[i] with base[i]; pairs with a missing (NAN) figure are
  * skipped. 0, or -1 when no pair is left (p->n = 0). */
 int paired_ratio(const double *other, const double *base, unsigned n, struct paired *p);

@@ -9,23 +9,9 @@
  * median), which assumes nothing about the shape of the noise.
  */
 #include "bench_cli.h"
+#include "bench/lib/stats.h"
 
 #include <math.h>
-#include <stdlib.h>
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-double median_sorted(double *v, unsigned n)
-{
-	if (!n)
-		return NAN;
-	qsort(v, n, sizeof v[0], cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* P(B <= k) for B ~ Binomial(n, 1/2), by summing the terms. */
 static double binom_half_cdf(unsigned n, unsigned k)
@@ -53,7 +39,9 @@ int paired_ratio(const double *other, const double *base, unsigned n, struct pai
 		p->coverage = 0;
 		return -1;
 	}
-	p->median = median_sorted(r, m);
+	struct bench_stats st;
+	stats_compute(r, m, &st);       /* sorts r: the interval is read by rank */
+	p->median = st.median;
 	/* [r(k), r(m+1-k)] covers the true median with probability
 	 * 1 - 2 P(B <= k-1): the largest k that still reaches 95% gives the
 	 * narrowest such interval; with fewer than 6 pairs none does, and the

@@ -27,6 +27,7 @@
  * one process is about 1%, between processes several percent.
  */
 #include "bench_cli.h"
+#include "bench/lib/stats.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -484,7 +485,11 @@ static double figure_median(const struct rounds *rs, int v, const char *bench, c
 	for (int r = 0; r < rs->n; r++)
 		if (!isnan(x[r]))
 			ok[n++] = x[r];
-	return median_sorted(ok, n);
+	if (!n)
+		return NAN;
+	struct bench_stats st;
+	stats_compute(ok, n, &st);
+	return st.median;
 }
 
 /* Variant `other` against variant `base` on one figure, pair by round. */
