@@ -28,6 +28,7 @@
 
 #include "sys/persona.h"
 #include "sys/exec/loader.h"
+#include "sys/doctor/hostcaps.h"
 #include "personality/c/image.h"
 
 #define PAGE 4096ull
@@ -145,6 +146,19 @@ static int fail_file(const char *file, const char *why, int code)
 {
 	fprintf(stderr, "%s: %s: %s\n", prog_name, file, why);
 	return code;
+}
+
+/* The host runs no 32-bit code: say so, with the doctor's evidence, instead
+ * of the errno the image's start-up gave (ENOEXEC names the wrong cause). */
+static int no_cs32_here(const char *prog)
+{
+	char why[512];
+
+	if (hostcap_cs32(why, sizeof why))
+		return 0;
+	fprintf(stderr, "%s: %s: this host cannot run 32-bit code (%s); `persona doctor` says what it can do\n",
+		prog_name, prog, why);
+	return 126;
 }
 
 int cmd_run(int argc, char **argv)
@@ -371,8 +385,19 @@ int cmd_run(int argc, char **argv)
 	const char *base = strrchr(prog, '/');
 	prctl(PR_SET_NAME, base ? base + 1 : prog, 0, 0, 0);
 
+	/* the tests walk an incapable host's paths by denying the capability */
+	if (pe.bits == 32 && getenv("PERSONA_HOSTCAPS_DENY")) {
+		char why[512];
+		unsigned cs = hostcap_cs32(why, sizeof why);
+		if (!cs)
+			return no_cs32_here(prog);
+		if (cs != PERSONA_USER32_CS)
+			ia.ldt_cs = 1;
+	}
 	fflush(NULL);
 	long r = ((long (*)(const struct persona_init_args *))(uintptr_t)h->init)(&ia);
+	if (r == -ENOEXEC && pe.bits == 32 && no_cs32_here(prog))
+		return 126;
 	if (r < 0) {
 		fprintf(stderr, "%s: %s: the personality failed to start: %s\n", prog_name, prog, strerror((int)-r));
 		return 126;
