@@ -63,9 +63,9 @@ $(BENCH_OUT)/buildinfo: bench/module.mk Makefile | $(BUILD)/.deps-ok
 BENCH_CLI_SRCS := $(wildcard bench/cli/*.c)
 BENCH_CLI_HDRS := $(wildcard bench/cli/*.h)
 BENCH_CLI_LIBS := -lpfm -lm
-$(BENCH_OUT)/persona-bench: bench/persona-bench.c $(BENCH_CLI_SRCS) $(BENCH_CLI_HDRS) bench/lib/stats.c | $(BUILD)/.deps-ok
+$(BENCH_OUT)/persona-bench: bench/persona-bench.c $(BENCH_CLI_SRCS) $(BENCH_CLI_HDRS) bench/lib/stats.c $(HOSTCAPS_OBJS) | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HOST) -o $@ bench/persona-bench.c $(BENCH_CLI_SRCS) bench/lib/stats.c $(BENCH_CLI_LIBS)
+	$(CC) $(CFLAGS_HOST) -o $@ bench/persona-bench.c $(BENCH_CLI_SRCS) bench/lib/stats.c $(HOSTCAPS_OBJS) $(BENCH_CLI_LIBS) $(HOSTCAPS_LIBS)
 
 all: $(BENCH_PROGS) $(BENCH_OUT)/ptrace-emu $(BENCH_OUT)/buildinfo $(BENCH_OUT)/persona-bench
 
@@ -80,9 +80,9 @@ install-bench: $(BENCH_PROGS) $(BENCH_OUT)/ptrace-emu $(BENCH_OUT)/buildinfo
 
 # The bench tests link the driver's code and the statistics (the stem rule
 # is more specific than tests/module.mk's, so make prefers it).
-$(BUILD)/tests/test_bench_%: tests/unit/test_bench_%.c $(BENCH_CLI_SRCS) $(BENCH_CLI_HDRS) bench/lib/stats.c bench/lib/stats.h | $(BUILD)/.deps-ok
+$(BUILD)/tests/test_bench_%: tests/unit/test_bench_%.c $(BENCH_CLI_SRCS) $(BENCH_CLI_HDRS) bench/lib/stats.c bench/lib/stats.h $(HOSTCAPS_OBJS) | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HOST) -Ibench/lib -Itests/unit -o $@ $< bench/lib/stats.c $(BENCH_CLI_SRCS) $(BENCH_CLI_LIBS) -lcmocka
+	$(CC) $(CFLAGS_HOST) -Ibench/lib -Itests/unit -o $@ $< bench/lib/stats.c $(BENCH_CLI_SRCS) $(HOSTCAPS_OBJS) $(BENCH_CLI_LIBS) $(HOSTCAPS_LIBS) -lcmocka
 
 # Dispatch variants of the image, measured side by side as paths
 # pers-table-c, pers-switch-c and pers-table-asm (bench/cli/paths.c). Each is

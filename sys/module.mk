@@ -9,6 +9,7 @@ SYS_ASMS := $(wildcard sys/doctor/*.asm)
 SYS_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(SYS_SRCS)) $(patsubst %.asm,$(OBJ)/host/%.o,$(SYS_ASMS))
 # the host's capabilities, also linked into the unit tests (their skips)
 HOSTCAPS_OBJS := $(OBJ)/host/sys/doctor/hostcaps.o $(OBJ)/host/sys/doctor/cs32_probe.o
+HOSTCAPS_LIBS := -lpfm -luring
 SYS_LIBS ?= -lpfm -luring -lm
 
 $(OBJ)/host/%.o: %.c $(GEN)/sysent.h $(GEN)/sysnr.h $(wildcard sys/*.h sys/*/*.h bench/*.h bench/cli/*.h bench/lib/*.h) | $(BUILD)/.deps-ok

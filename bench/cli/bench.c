@@ -12,6 +12,7 @@
  */
 
 #include "bench_cli.h"
+#include "sys/doctor/hostcaps.h"
 #include "bench/lib/batch.h"
 
 #include <errno.h>
@@ -130,32 +131,32 @@ static void locate(struct places *pl)
 	 * BINDIR/../lib/persona/bench; build/bench/persona-bench finds its own
 	 * directory and build/persona above it. */
 	char probe[4200];
-	bfmt(pl->persona, sizeof pl->persona, "%s/persona", exe);
+	bpath(pl->persona, sizeof pl->persona, "%s/persona", exe);
 	bfmt(probe, sizeof probe, "%s/bench/lat_null-64", exe);
 	if (is_file(probe)) {
-		bfmt(pl->progs, sizeof pl->progs, "%s/bench", exe);
+		bpath(pl->progs, sizeof pl->progs, "%s/bench", exe);
 	} else {
 		bfmt(probe, sizeof probe, "%s/../lib/persona/bench/lat_null-64", exe);
 		if (is_file(probe)) {
-			bfmt(pl->progs, sizeof pl->progs, "%s/../lib/persona/bench", exe);
+			bpath(pl->progs, sizeof pl->progs, "%s/../lib/persona/bench", exe);
 		} else {
-			bfmt(pl->progs, sizeof pl->progs, "%s", exe);
-			bfmt(pl->persona, sizeof pl->persona, "%s/../persona", exe);
+			bpath(pl->progs, sizeof pl->progs, "%s", exe);
+			bpath(pl->persona, sizeof pl->persona, "%s/../persona", exe);
 		}
 	}
 	const char *e;
 	if ((e = getenv("PERSONA_BENCH_PROGS")) && *e)
-		bfmt(pl->progs, sizeof pl->progs, "%s", e);
+		bpath(pl->progs, sizeof pl->progs, "%s", e);
 	if ((e = getenv("PERSONA_BIN")) && *e)
-		bfmt(pl->persona, sizeof pl->persona, "%s", e);
+		bpath(pl->persona, sizeof pl->persona, "%s", e);
 	char real[PATH_MAX];
 	if (realpath(pl->persona, real))
-		bfmt(pl->persona, sizeof pl->persona, "%s", real);
+		bpath(pl->persona, sizeof pl->persona, "%s", real);
 	if (realpath(pl->progs, real))
-		bfmt(pl->progs, sizeof pl->progs, "%s", real);
-	bfmt(pl->tracer, sizeof pl->tracer, "%s/ptrace-emu", pl->progs);
+		bpath(pl->progs, sizeof pl->progs, "%s", real);
+	bpath(pl->tracer, sizeof pl->tracer, "%s/ptrace-emu", pl->progs);
 	/* beside the persona binary: build/variants (make builds them) */
-	bfmt(pl->variants, sizeof pl->variants, "%s", pl->persona);
+	bpath(pl->variants, sizeof pl->variants, "%s", pl->persona);
 	slash = strrchr(pl->variants, '/');
 	bfmt(slash ? slash + 1 : pl->variants, sizeof pl->variants - (slash ? (size_t)(slash + 1 - pl->variants) : 0),
 	     "variants");
@@ -279,7 +280,7 @@ static void collect_meta(struct meta *m, int argc, char **argv, const struct ben
 
 	/* How the programs were built (bench/module.mk writes buildinfo). */
 	char path[4200];
-	bfmt(path, sizeof path, "%s/buildinfo", pl->progs);
+	bpath(path, sizeof path, "%s/buildinfo", pl->progs);
 	FILE *bi = fopen(path, "r");
 	if (bi) {
 		char line[1024];
@@ -315,6 +316,27 @@ static void collect_meta(struct meta *m, int argc, char **argv, const struct ben
 	meta_set(m, "repetitions", "%d", o->quick ? QUICK_REPS : FULL_REPS);
 	meta_set(m, "min_ms_per_repetition", "%d", MIN_MS);
 	meta_set(m, "quick", "%s", o->quick ? "yes" : "no");
+	/* what this host can do, as persona doctor says: one key for every
+	 * capability some path needs ("yes", or "no: evidence") */
+	char seen[512] = "";
+	for (unsigned p = 0; p < bench_npaths; p++) {
+		const char *n = bench_paths[p].needs;
+		while (n && *n) {
+			size_t len = strcspn(n, ",");
+			char name[32], key[48], why[768];
+			bfmt(name, sizeof name, "%.*s", (int)len, n);
+			n += len + (n[len] == ',');
+			bfmt(key, sizeof key, ",%s,", name);
+			if (strstr(seen, key))
+				continue;
+			strncat(seen, key, sizeof seen - strlen(seen) - 1);
+			bfmt(key, sizeof key, "host.%s", name);
+			if (hostcap_need(name, why, sizeof why))
+				meta_set(m, key, "yes");
+			else
+				meta_set(m, key, "%s", why);
+		}
+	}
 }
 
 /* ---- running one child ------------------------------------------------------ */
@@ -390,14 +412,18 @@ static void child_said(int fd, int signalled, char *out, size_t n)
 	}
 }
 
+/* In the forked child, before exec: any length (an image path under a long
+ * checkout path included); a value that cannot be set ends the child. */
 static void set_child_env(const char *name, const char *fmt, ...)
 {
-	char v[64];
+	char *v;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(v, sizeof v, fmt, ap);
+	int r = vasprintf(&v, fmt, ap);
 	va_end(ap);
-	setenv(name, v, 1);
+	if (r < 0 || setenv(name, v, 1) < 0)
+		_exit(127);
+	free(v);
 }
 
 struct run_ctx {
@@ -485,6 +511,18 @@ static void run_job(struct run_ctx *c, const struct job *j)
 		return;
 	}
 
+	/* What this host cannot do is named once, at the top of the report
+	 * (meta host.*); the rows say which capability they need. */
+	char lacks[768];
+	if (j->path->needs && !hostcap_need(j->path->needs, lacks, sizeof lacks)) {
+		for (unsigned i = 0; i < nrows; i++) {
+			rows[i]->status = ROW_NA;
+			bfmt(rows[i]->reason, sizeof rows[i]->reason, "this host lacks what %s needs (%s): see the top",
+			     j->path->name, j->path->needs);
+		}
+		return;
+	}
+
 	/* The command line. */
 	const char *argv[8];
 	char image[4200] = "";
@@ -498,7 +536,7 @@ static void run_job(struct run_ctx *c, const struct job *j)
 			return;
 		}
 		if (j->path->image) {
-			bfmt(image, sizeof image, "%s/%s/linux-i386.img", c->pl->variants, j->path->image);
+			bpath(image, sizeof image, "%s/%s/linux-i386.img", c->pl->variants, j->path->image);
 			if (!is_file(image)) {
 				bfmt(reason, sizeof reason, "variant image not built: %s (make bench-variants)", image);
 				fail_rows(rows, nrows, reason);
@@ -750,9 +788,9 @@ int cmd_bench(int argc, char **argv)
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	char outdir[4096];
 	if (o.out)
-		bfmt(outdir, sizeof outdir, "%s", o.out);
+		bpath(outdir, sizeof outdir, "%s", o.out);
 	else
-		bfmt(outdir, sizeof outdir, "results/%s-%s", host, date);
+		bpath(outdir, sizeof outdir, "results/%s-%s", host, date);
 	if (mkdir_p(outdir)) {
 		fprintf(stderr, "persona bench: %s: %s\n", outdir, strerror(errno));
 		return 1;
@@ -800,7 +838,7 @@ int cmd_bench(int argc, char **argv)
 			struct job *j = &jobs[njobs++];
 			j->path = pd;
 			j->bench = bench_singles[b].name;
-			bfmt(j->prog, sizeof j->prog, "%s/lat_%s-%s", pl.progs, j->bench, pd->program);
+			bpath(j->prog, sizeof j->prog, "%s/lat_%s-%s", pl.progs, j->bench, pd->program);
 		}
 	}
 	if (in_list(o.only, BENCH_ONLY_BATCH))
@@ -810,7 +848,7 @@ int cmd_bench(int argc, char **argv)
 				continue;
 			struct job *j = &jobs[njobs++];
 			j->path = pd;
-			bfmt(j->prog, sizeof j->prog, "%s/%s", pl.progs, pd->program);
+			bpath(j->prog, sizeof j->prog, "%s/%s", pl.progs, pd->program);
 		}
 
 	double start = now_s();
@@ -839,13 +877,13 @@ int cmd_bench(int argc, char **argv)
 
 	char path[4200];
 	int rc = 0;
-	bfmt(path, sizeof path, "%s/runs.csv", outdir);
+	bpath(path, sizeof path, "%s/runs.csv", outdir);
 	FILE *f = fopen(path, "w");
 	if (!f || table_write_csv(&t, f) || fclose(f)) {
 		fprintf(stderr, "persona bench: %s: %s\n", path, strerror(errno));
 		rc = 1;
 	}
-	bfmt(path, sizeof path, "%s/meta.json", outdir);
+	bpath(path, sizeof path, "%s/meta.json", outdir);
 	f = fopen(path, "w");
 	if (!f || meta_write_json(&m, f) || fclose(f)) {
 		fprintf(stderr, "persona bench: %s: %s\n", path, strerror(errno));

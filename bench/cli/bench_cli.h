@@ -61,6 +61,9 @@ int cmd_report(int argc, char **argv);
 /* runs.c */
 /* snprintf for text that may be cut short on purpose (paths, reasons). */
 int bfmt(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* bfmt for a path: one that does not fit is an error (exit 2 with a
+ * message), never a silently shorter name of another file */
+void bpath(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Room for `more` rows: pointers from table_add stay valid until then. */
 void table_reserve(struct run_table *t, size_t more);
 struct run_row *table_add(struct run_table *t);
@@ -157,6 +160,7 @@ struct path_def {
 	const char *what;       /* one line for the report */
 	const char *image;      /* a dispatch variant image (variants/<image>/), or NULL */
 	const char *only;       /* the one benchmark this path measures, or NULL: all */
+	const char *needs;      /* host capabilities (persona doctor's names), or NULL */
 };
 extern const struct path_def bench_paths[];
 extern const unsigned bench_npaths;

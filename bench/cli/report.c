@@ -190,7 +190,7 @@ static int gnuplot(const char *dir, const char *script, char *why, size_t n)
 static FILE *open_in(const char *dir, const char *name, const char *mode)
 {
 	char p[4200];
-	bfmt(p, sizeof p, "%s/%s", dir, name);
+	bpath(p, sizeof p, "%s/%s", dir, name);
 	FILE *f = fopen(p, mode);
 	if (!f)
 		fprintf(stderr, "persona report: %s: %s\n", p, strerror(errno));
@@ -369,6 +369,25 @@ static void goal_line(FILE *f, const char *what, double value, double limit, int
 			(below_is_met ? value <= limit : value >= limit) ? "met" : "not met");
 }
 
+/* Why a goal over paths a and b has no figure: the host lacks what one of
+ * them needs, or else the rows are missing. */
+static const char *why_missing(const struct run_table *t, const char *a, const char *b, const char *otherwise)
+{
+	static char why[256];
+	const char *paths[] = { a, b };
+
+	for (unsigned k = 0; k < 2; k++)
+		for (size_t i = 0; i < t->n; i++)
+			if (!strcmp(t->rows[i].path, paths[k]) && t->rows[i].status == ROW_NA &&
+			    !strncmp(t->rows[i].reason, "this host lacks", 15)) {
+				const struct path_def *d = path_find(paths[k]);
+				bfmt(why, sizeof why, "not measurable on this host: %s needs %s", paths[k],
+				     d && d->needs ? d->needs : "what it lacks");
+				return why;
+			}
+	return otherwise;
+}
+
 static double ratio_of(const struct run_table *t, const char *bench, const char *a, const char *b,
 		       unsigned batch_a, unsigned batch_b)
 {
@@ -411,6 +430,31 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	fprintf(f, "- counters (libpfm4 event strings, kernel+user, attached to the measured "
 		"process and enabled only around one extra repetition; per call; multiplexing "
 		"scale in parentheses when not 1): %s\n\n", mval(m, "events"));
+
+	/* What the host lacks, once: the paths that need it are `na`. */
+	int lacking = 0;
+	for (unsigned i = 0; i < m->n; i++)
+		if (!strncmp(m->key[i], "host.", 5) && strncmp(m->val[i], "yes", 3)) {
+			if (!lacking++)
+				fputs("## What this host cannot do\n\n"
+				      "Paths that need it are `na` below, and goals that rest on them are not measured "
+				      "(`persona doctor` probes each capability):\n\n", f);
+			fprintf(f, "- `%s`: ", m->key[i] + 5);
+			md_text(f, m->val[i]);
+			fputs(" — not measured here:", f);
+			for (unsigned p = 0; p < bench_npaths; p++) {
+				const char *n = bench_paths[p].needs;
+				size_t len = strlen(m->key[i] + 5);
+				for (; n && *n; n += strcspn(n, ",") + (n[strcspn(n, ",")] == ','))
+					if (strcspn(n, ",") == len && !strncmp(n, m->key[i] + 5, len)) {
+						fprintf(f, " %s", bench_paths[p].name);
+						break;
+					}
+			}
+			fputc('\n', f);
+		}
+	if (lacking)
+		fputc('\n', f);
 
 	fputs("## Paths\n\n| path | what runs |\n|---|---|\n", f);
 	for (unsigned p = 0; p < bench_npaths; p++) {
@@ -540,14 +584,14 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	/* The goals, from this run. */
 	fputs("## Goals\n\n| goal | this run | status |\n|---|---|---|\n", f);
 	goal_line(f, "null call, pers-sysinfo / native", ratio_of(t, "null", "pers-sysinfo", "native", 1, 1),
-		  GOAL_SYSINFO_RATIO, 1, "pers-sysinfo or native null missing");
+		  GOAL_SYSINFO_RATIO, 1, why_missing(t, "pers-sysinfo", "native", "pers-sysinfo or native null missing"));
 	goal_line(f, "null call, pers-int80-64 / native", ratio_of(t, "null", "pers-int80-64", "native", 1, 1),
-		  GOAL_INT80_64_RATIO, 1, "pers-int80-64 or native null missing");
+		  GOAL_INT80_64_RATIO, 1, why_missing(t, "pers-int80-64", "native", "pers-int80-64 or native null missing"));
 	goal_line(f, "null call, pers-int80 / kernel-int80 (\"far below\": at most a tenth)",
 		  ratio_of(t, "null", "pers-int80", "kernel-int80", 1, 1), GOAL_INT80_FRACTION, 1,
-		  "pers-int80 or kernel-int80 null missing");
+		  why_missing(t, "pers-int80", "kernel-int80", "pers-int80 or kernel-int80 null missing"));
 	goal_line(f, "vDSO clock_gettime, pers-vdso / kernel-vdso", ratio_of(t, "vdso", "pers-vdso", "kernel-vdso", 1, 1),
-		  GOAL_VDSO_RATIO, 1, "pers-vdso or kernel-vdso vdso missing");
+		  GOAL_VDSO_RATIO, 1, why_missing(t, "pers-vdso", "kernel-vdso", "pers-vdso or kernel-vdso vdso missing"));
 	for (unsigned o = 0; o < sizeof batch_ops / sizeof batch_ops[0]; o++)
 		for (unsigned rt = 0; rt < 2; rt++) {
 			char what[160], sizes[128] = "";
@@ -569,8 +613,8 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 			bfmt(what, sizeof what, "batch %s per call, %s / raw io_uring (within 10%%)",
 			     batch_ops[o], batch_routes[rt]);
 			if (!measured)
-				fprintf(f, "| %s | not measured (%s or uring-raw rows missing) | - |\n",
-					what, batch_routes[rt]);
+				fprintf(f, "| %s | not measured (%s) | - |\n", what,
+					why_missing(t, batch_routes[rt], "uring-raw", "rows missing"));
 			else
 				fprintf(f, "| %s | best %.3f at batch %u; within 10%% at: %s | %s |\n", what,
 					best, best_at, used ? sizes : "no size",
@@ -595,11 +639,16 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 
 	/* Rows that could not run: one line per distinct reason per path. */
 	fputs("## Rows that could not run\n\n", f);
-	int any = 0;
+	int any = 0, host_na = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct run_row *r = &t->rows[i];
 		if (r->status == ROW_OK)
 			continue;
+		/* named once at the top, not once per path */
+		if (r->status == ROW_NA && !strncmp(r->reason, "this host lacks", 15)) {
+			host_na++;
+			continue;
+		}
 		int dup = 0;
 		for (size_t j = 0; j < i && !dup; j++)
 			dup = t->rows[j].status != ROW_OK && !strcmp(t->rows[j].path, r->path) &&
@@ -621,7 +670,10 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 		fputc('\n', f);
 		any = 1;
 	}
-	if (!any)
+	if (host_na)
+		fprintf(f, "- %d row%s of paths this host cannot run (see \"What this host cannot do\" at the top)\n",
+			host_na, host_na == 1 ? "" : "s");
+	else if (!any)
 		fputs("Every row ran.\n", f);
 	fputc('\n', f);
 

@@ -18,6 +18,19 @@ int bfmt(char *dst, size_t n, const char *fmt, ...)
 	return r;
 }
 
+void bpath(char *dst, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vsnprintf(dst, n, fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= n) {
+		fprintf(stderr, "persona: a path of %d characters does not fit (at most %zu): %.60s...\n",
+			r, n - 1, dst);
+		exit(2);
+	}
+}
+
 void table_reserve(struct run_table *t, size_t more)
 {
 	if (t->n + more <= t->cap)
@@ -406,7 +419,7 @@ int meta_read_json(struct meta *m, FILE *f)
 int mkdir_p(const char *dir)
 {
 	char p[4096];
-	bfmt(p, sizeof p, "%s", dir);
+	bpath(p, sizeof p, "%s", dir);
 	for (char *s = p + 1; *s; s++)
 		if (*s == '/') {
 			*s = 0;

@@ -27,6 +27,7 @@
  * one process is about 1%, between processes several percent.
  */
 #include "bench_cli.h"
+#include "sys/doctor/hostcaps.h"
 #include "bench/lib/stats.h"
 
 #include <errno.h>
@@ -231,7 +232,7 @@ static int build_image(struct tune_ctx *c, const char *name, const char *overlay
 
 	if (!overlay)
 		return build_tuned(c, name, NULL, img, len);
-	bfmt(path, sizeof path, "%s/%s.tune", c->out, name);
+	bpath(path, sizeof path, "%s/%s.tune", c->out, name);
 	FILE *f = fopen(path, "w");
 	if (!f) {
 		fprintf(stderr, "persona tune: %s: %s\n", path, strerror(errno));
@@ -249,7 +250,7 @@ static int measure(struct tune_ctx *c, const char *name, const char *image, cons
 	char dir[PATH_MAX + 64], log[PATH_MAX + 64], err[256];
 	struct meta m;
 
-	bfmt(dir, sizeof dir, "%s/run-%s", c->work, name);
+	bpath(dir, sizeof dir, "%s/run-%s", c->work, name);
 	bfmt(log, sizeof log, "%s/run-%s.log", c->work, name);
 	/* --quick repetitions: many short processes (see the top of the file);
 	 * no counters: they are the bench command's business, not a choice's. */
@@ -612,19 +613,26 @@ int cmd_tune(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage();
+	/* every variant it compares is an i386 personality path */
+	char lacks[768];
+	if (!hostcap_need(HOSTCAP_ANY_CS32, lacks, sizeof lacks)) {
+		fprintf(stderr, "persona tune: nothing to measure on this host: %s; `persona doctor` says what it can do\n",
+			lacks);
+		return 1;
+	}
 	if (find_tree(&c) != 0) {
 		fprintf(stderr, "persona tune: it rebuilds the image: run it from the source tree "
 			"(no " TABLE_FILE " here or above the persona binary)\n");
 		return 1;
 	}
 	if (out) {
-		bfmt(c.out, sizeof c.out, "%s", out);
+		bpath(c.out, sizeof c.out, "%s", out);
 	} else {
 		char host[128] = "host", date[32];
 		time_t now = time(NULL);
 		gethostname(host, sizeof host - 1);
 		strftime(date, sizeof date, "%Y-%m-%d", localtime(&now));
-		bfmt(c.out, sizeof c.out, "%s/results/%s-%s-tune", c.tree, host, date);
+		bpath(c.out, sizeof c.out, "%s/results/%s-%s-tune", c.tree, host, date);
 	}
 	{
 		char cmd[PATH_MAX + 16];
@@ -653,7 +661,7 @@ int cmd_tune(int argc, char **argv)
 	{
 		/* said now, not after minutes of measuring */
 		char dir[PATH_MAX + 64];
-		bfmt(dir, sizeof dir, "%s", overlay);
+		bpath(dir, sizeof dir, "%s", overlay);
 		*strrchr(dir, '/') = 0;
 		if (access(dir[0] ? dir : "/", W_OK) != 0) {
 			fprintf(stderr, "persona tune: cannot write the overlay into %s: %s\n", dir, strerror(errno));
@@ -686,7 +694,7 @@ int cmd_tune(int argc, char **argv)
 		return 1;
 
 	/* 2. decisions, each with its figures */
-	bfmt(path, sizeof path, "%s/tune.md", c.out);
+	bpath(path, sizeof path, "%s/tune.md", c.out);
 	c.md = fopen(path, "w");
 	if (!c.md)
 		return 1;
@@ -810,13 +818,13 @@ int cmd_tune(int argc, char **argv)
 			return 1;
 	} else {
 		const char *argv[] = { "make", "-s", "-C", c.tree, NULL };
-		bfmt(path, sizeof path, "%s/build-tuned.log", c.out);
+		bpath(path, sizeof path, "%s/build-tuned.log", c.out);
 		fprintf(stderr, "persona tune: rebuilding the image with " TUNE_FILE "\n");
 		if (run_argv(argv, NULL, path) != 0) {
 			fprintf(stderr, "persona tune: make failed; see %s\n", path);
 			return 1;
 		}
-		bfmt(path, sizeof path, "%s/build/linux-i386.img", c.tree);
+		bpath(path, sizeof path, "%s/build/linux-i386.img", c.tree);
 		if (stage_image(&c, path, fv[F_TUNED].image, sizeof fv[F_TUNED].image))
 			return 1;
 	}
@@ -852,7 +860,7 @@ int cmd_tune(int argc, char **argv)
 			return 1;
 	}
 
-	bfmt(path, sizeof path, "%s/tune.csv", c.out);
+	bpath(path, sizeof path, "%s/tune.csv", c.out);
 	FILE *csv = fopen(path, "w");
 	if (!csv)
 		return 1;

@@ -14,36 +14,27 @@
 #include "sys/persona.h"
 #include "sys/doctor/hostcaps.h"
 
-#define CAP_ANY_CS32 "cs32"
-
 static void line(enum hostcap c, int have, const char *why)
 {
 	printf("  %-46s %-3s  %s\n", hostcap_what(c), have ? "yes" : "no", why);
 }
 
+/* Each missing capability's line, for a caller's skip reason. */
 static int need(char *list)
 {
 	int missing = 0;
-	char why[512];
+	char why[768];
 
 	for (char *name = strtok(list, ","); name; name = strtok(NULL, ",")) {
-		if (!strcmp(name, CAP_ANY_CS32)) {
-			if (!hostcap_cs32(why, sizeof why)) {
-				printf("no 32-bit code segment runs 32-bit code here (%s)\n", why);
-				missing = 1;
-			}
-			continue;
-		}
-		enum hostcap c = hostcap_by_name(name);
-		if (c == HOSTCAP_COUNT) {
-			fprintf(stderr, "persona doctor: unknown capability '%s' (known: %s", name, CAP_ANY_CS32);
+		if (strcmp(name, HOSTCAP_ANY_CS32) && hostcap_by_name(name) == HOSTCAP_COUNT) {
+			fprintf(stderr, "persona doctor: unknown capability '%s' (known: %s", name, HOSTCAP_ANY_CS32);
 			for (unsigned i = 0; i < HOSTCAP_COUNT; i++)
 				fprintf(stderr, ", %s", hostcap_name((enum hostcap)i));
 			fprintf(stderr, ")\n");
 			return 2;
 		}
-		if (!hostcap_probe(c, why, sizeof why)) {
-			printf("%s: no (%s)\n", hostcap_what(c), why);
+		if (!hostcap_need(name, why, sizeof why)) {
+			printf("%s\n", why);
 			missing = 1;
 		}
 	}

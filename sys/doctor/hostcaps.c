@@ -462,3 +462,31 @@ unsigned hostcap_cs32(char *why, size_t n)
 	snprintf(why, n, "segment 0x23: %s; LDT segment: %s", gdt, ldt);
 	return 0;
 }
+
+int hostcap_need(const char *list, char *why, size_t n)
+{
+	char name[32], ev[512];
+
+	for (const char *p = list; p && *p; ) {
+		size_t len = strcspn(p, ",");
+		snprintf(name, sizeof name, "%.*s", (int)len, p);
+		p += len + (p[len] == ',');
+		if (!strcmp(name, HOSTCAP_ANY_CS32)) {
+			if (!hostcap_cs32(ev, sizeof ev)) {
+				snprintf(why, n, "no 32-bit code segment runs 32-bit code here (%s)", ev);
+				return 0;
+			}
+			continue;
+		}
+		enum hostcap c = hostcap_by_name(name);
+		if (c == HOSTCAP_COUNT) {
+			snprintf(why, n, "unknown capability '%s'", name);
+			return 0;
+		}
+		if (!hostcap_probe(c, ev, sizeof ev)) {
+			snprintf(why, n, "%s: no (%s)", whats[c], ev);
+			return 0;
+		}
+	}
+	return 1;
+}

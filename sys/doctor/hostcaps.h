@@ -53,4 +53,10 @@ int hostcap_probe(enum hostcap c, char *why, size_t n);
  * tried, both segments' evidence in one line). */
 unsigned hostcap_cs32(char *why, size_t n);
 
+/* Every capability in list (comma-separated names; "cs32" is either code
+ * segment): 1 if the host has them all; else 0, and why names the first
+ * one missing with its evidence. An unknown name is missing too. */
+#define HOSTCAP_ANY_CS32 "cs32"
+int hostcap_need(const char *list, char *why, size_t n);
+
 #endif

@@ -88,3 +88,25 @@ rows=$(awk -F, 'NR > 1 { print $2 "/" $3 }' "$t/mt/runs.csv" 2>/dev/null | tr '\
 check "null-mt: one row per path and thread count" "$rows" \
 	"native/1 native/2 native/4 pers-sysinfo/1 pers-sysinfo/2 pers-sysinfo/4 "
 if grep -q "null-mt by thread count" "$t/mt/report.md" 2>/dev/null; then ok "report.md has the null-mt table"; else bad "report.md has the null-mt table"; fi
+
+# From a checkout at a long path (200 characters and more): every path the
+# host can run finds its programs and images, none gets a shortened name.
+long="$t/$(printf 'a%.0s' $(seq 1 100))/$(printf 'b%.0s' $(seq 1 100))"
+mkdir -p "$long"
+cp -r "$build/persona" "$build/linux-i386.img" "$build/bench" "$long/"
+[ -d "$build/variants" ] && cp -r "$build/variants" "$long/"
+PERSONA_BENCH_IDLE_S=3 "$long/persona" bench --quick --only gate --out "$t/long" >/dev/null 2>"$t/long.err"
+check "bench from a ${#long}-character path exits 0" "$?" 0
+if grep -q "No such file" "$t/long/runs.csv" 2>/dev/null || ! [ -s "$t/long/runs.csv" ]; then
+	bad "bench from a long path finds every program and image"; grep "No such file" "$t/long/runs.csv" | head -5
+else
+	ok "bench from a long path finds every program and image"
+fi
+for v in pers-table-c pers-switch-c pers-table-asm; do
+	st=$(awk -F, -v p="$v" '$2 == p { print $0 }' "$t/long/runs.csv" | head -1)
+	case "$st" in
+	*",ok,"*) ok "long path: $v measured" ;;
+	*"this host lacks"*) skip "long path: $v measured" "this host cannot run it" ;;
+	*) bad "long path: $v measured"; echo "  $st" ;;
+	esac
+done

@@ -17,6 +17,16 @@ p="$build/persona"
 if [ ! -x "$p" ] || [ ! -x "$build/bench/lat_null-i386-vdso" ]; then
 	skip "persona tune" "$p or the benchmark programs are not built"; exit 0
 fi
+if ! why=$("$p" doctor --need cs32); then
+	"$p" tune --quick --out "$t/none" >/dev/null 2>"$t/none.err"
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q "persona doctor" "$t/none.err"; then
+		ok "persona tune on a host without 32-bit code refuses plainly"
+	else
+		bad "persona tune on a host without 32-bit code refuses plainly"; cat "$t/none.err"
+	fi
+	skip "persona tune" "$why"; exit 0
+fi
 tree_overlay=personality/linux-i386.tune
 image_state() { cat "$tree_overlay" 2>/dev/null; stat -c '%s %Y' "$build/linux-i386.img" 2>/dev/null; cksum <"$build/linux-i386.img"; }
 before=$(image_state)

@@ -30,8 +30,24 @@ ok()   { n=$((n + 1)); echo "ok $n - $1"; }
 bad()  { n=$((n + 1)); echo "not ok $n - $1"; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
+# What the host can do, by the checks persona doctor makes: whether
+# persona run can run 32-bit code at all (cs32), and whether the kernel
+# runs i386 programs itself (ia32-exec), the native side of every case.
+run32=1
+run32_why=$("$persona" doctor --need cs32) || run32=0
 native_i386=1
-"$progdir/hello-static" >/dev/null 2>&1 || native_i386=0
+native_why=$("$persona" doctor --need ia32-exec) || native_i386=0
+
+# is_i386 FILE: an ELF32 file (the first word of a case's command)
+is_i386() { [ "$(od -An -j4 -N1 -tu1 "$1" 2>/dev/null | tr -d ' ')" = 1 ]; }
+
+# need32 NAME...: true if persona run can run 32-bit code here; otherwise a
+# SKIP line for each NAME with the doctor's reason, and false
+need32() {
+	[ "$run32" = 1 ] && return 0
+	for _n in "$@"; do skip "$_n" "$run32_why"; done
+	return 1
+}
 noia32_works=1
 "$noia32" true >/dev/null 2>&1 || noia32_works=0
 
@@ -76,9 +92,15 @@ same() {
 	if [ "$_envi" = "env -i" ]; then
 		while case "$1" in *=*) true ;; *) false ;; esac; do _vars="$_vars $1"; shift; done
 	fi
+	_prog=$1
+	if is_i386 "$_prog" && [ "$run32" = 0 ]; then
+		skip "$_name" "$run32_why"
+		skip "$_name (no ia32 calls)" "$run32_why"
+		return
+	fi
 	if [ "$native_i386" = 0 ]; then
-		skip "$_name" "the kernel runs no i386 programs here: nothing to compare with"
-		skip "$_name (no ia32 calls)" "the kernel runs no i386 programs here"
+		skip "$_name" "nothing to compare with: $native_why"
+		skip "$_name (no ia32 calls)" "nothing to compare with: $native_why"
 		return
 	fi
 	# shellcheck disable=SC2086

@@ -15,6 +15,8 @@ long k32(long nr, long a, long b, long c, long d, long e, long f);
 long p32(long nr, long a, long b, long c, long d, long e, long f);
 /* 1 if the kernel has an int $0x80 gate for 64-bit processes (ia32 layer). */
 int  k32_available(void);
+/* 32-bit code runs in the kernel's segment 0x23 (persona doctor's cs32-gdt) */
+int  cs32_available(void);
 /* A zeroed buffer below 4 GiB (MAP_32BIT); never freed, tests are short. */
 void *lowmem(size_t size);
 /* An i386 pointer to a low buffer. */
