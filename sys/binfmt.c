@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -203,8 +205,7 @@ static int do_status(void)
  * may write such a map (root: a helper left in the parent namespace writes
  * it, as only a process there may), else only the caller's own uid and
  * gid (as an unprivileged user may), which shows other ids as the
- * overflow id 65534. A process that was not root keeps no capabilities
- * in the namespace, as it had none outside. */
+ * overflow id 65534. The capability sets are put back as they were. */
 
 /* binfmt_misc instances per user namespace came with Linux 6.7 */
 #define BINFMT_USERNS_MAJOR 6
@@ -285,12 +286,32 @@ static int map_own_ids(uid_t uid, gid_t gid)
 	return write_text("/proc/self/gid_map", line);
 }
 
-static void drop_capabilities(void)
-{
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = { { 0 } };
+/* The capability sets, read before unshare and put back after: the new
+ * namespace gives its creator every capability in it, and a program must
+ * see the ones it had outside (none for a user, root's own set for root). */
+struct caps {
+	struct __user_cap_header_struct h;
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	uint64_t bounding;      /* root's exec takes its sets from the bounding set */
+};
 
-	syscall(SYS_capset, &h, d);
+static int caps_get(struct caps *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->h.version = _LINUX_CAPABILITY_VERSION_3;
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+			c->bounding |= 1ull << cap;
+	return (int)syscall(SYS_capget, &c->h, c->d);
+}
+
+static int caps_set(struct caps *c)
+{
+	c->h.pid = 0;
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if (!(c->bounding & (1ull << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			return -1;
+	return (int)syscall(SYS_capset, &c->h, c->d);
 }
 
 int binfmt_private_setup(char *why, size_t len)
@@ -300,6 +321,7 @@ int binfmt_private_setup(char *why, size_t len)
 	gid_t gid = getegid();
 	int go[2], status, privileged = uid == 0;
 	pid_t writer = -1;
+	struct caps caps;
 
 	/* an enclosing persona run (or the administrator) registered it already */
 	if (mounted() && access(BINFMT_DIR "/" ENTRY_NAME, F_OK) == 0)
@@ -312,6 +334,10 @@ int binfmt_private_setup(char *why, size_t len)
 	if (!kernel_at_least(BINFMT_USERNS_MAJOR, BINFMT_USERNS_MINOR)) {
 		snprintf(why, len, "this kernel has one binfmt_misc for the whole system "
 			 "(one per user namespace needs Linux %d.%d)", BINFMT_USERNS_MAJOR, BINFMT_USERNS_MINOR);
+		return -1;
+	}
+	if (caps_get(&caps) < 0) {
+		snprintf(why, len, "cannot read the capability sets: %s", strerror(errno));
 		return -1;
 	}
 	if (privileged && (identity_map("/proc/self/uid_map", uid_map, sizeof(uid_map)) < 0 ||
@@ -351,8 +377,10 @@ int binfmt_private_setup(char *why, size_t len)
 		snprintf(why, len, "cannot register in the private binfmt_misc: %s", strerror(errno));
 		return -1;
 	}
-	if (uid != 0)
-		drop_capabilities();
+	if (caps_set(&caps) < 0) {
+		snprintf(why, len, "cannot restore the capability sets: %s", strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
