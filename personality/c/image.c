@@ -119,6 +119,7 @@ long persona_image_init(const struct persona_init_args *a)
 	persona_opts.log_fd = a->log_fd;
 
 	persona_process.mode = a->mode;
+	persona_process.descendants_native = a->descendants_native;
 	persona_process.stack_lo = a->stack_lo;
 	persona_process.stack_hi = a->stack_hi;
 	persona_process.exe_lo = a->exe_lo;

@@ -13,7 +13,7 @@
 #include "layout.h"
 
 #define PERSONA_IMAGE_MAGIC    0x31474d4941535250ULL   /* "PRSAIMG1" little-endian */
-#define PERSONA_IMAGE_VERSION  2
+#define PERSONA_IMAGE_VERSION  3
 
 /* One kind of program the image serves: ELF ident class and OS ABI, and
  * e_machine. */
@@ -37,6 +37,7 @@ struct persona_init_args {
 	uint32_t trace, stats, no_patch, seccomp;
 	int32_t  log_fd;            /* plog's fd (2 unless --log) */
 	uint32_t ldt_cs;            /* --ldt-cs: 32-bit code in an LDT segment */
+	uint32_t descendants_native; /* --descendants=native: passed on across execve */
 	const char *log_path;       /* --log FILE, or NULL: passed on across execve */
 	const char *persona_exe;    /* the persona binary (re-exec'd by execve) */
 	const char *image_path;     /* the image file this process maps */
@@ -145,6 +146,7 @@ struct persona_process {
 	char exe_path[4096];
 	char log_path[4096];        /* empty: no --log */
 	uint32_t ldt_cs_forced;     /* --ldt-cs: passed on across execve */
+	uint32_t descendants_native; /* --descendants=native: passed on across execve */
 };
 extern struct persona_process persona_process;
 

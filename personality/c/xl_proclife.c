@@ -15,8 +15,9 @@
  * execve: the kernel must never load an i386 program (it may have no ia32
  * layer at all), so an i386 target is run as `persona run ... PROGRAM`: the
  * persona binary is exec'd and maps the image registered at that moment. An
- * x86-64 target is exec'd natively; a script whose interpreter is i386 goes
- * through persona too, any other script to the kernel.
+ * x86-64 target is exec'd natively; a script whose chain of interpreters
+ * (script.h) ends in an i386 program goes through persona too, any other
+ * script to the kernel.
  *
  * readlink("/proc/self/exe") names the program, not the persona binary.
  *
@@ -29,6 +30,7 @@
 #include "image.h"
 #include "sysnr.h"
 #include "ksig.h"
+#include "script.h"
 
 #include <linux/fcntl.h>
 #include <linux/mman.h>
@@ -460,6 +462,7 @@ static long push_persona_run(struct argbuf *ab)
 	if (!r && persona_opts.no_patch == 2) r = argbuf_str(ab, "--patch=page0");
 	if (!r && persona_opts.seccomp) r = argbuf_str(ab, "--seccomp");
 	if (!r && persona_process.ldt_cs_forced) r = argbuf_str(ab, "--ldt-cs");
+	if (!r && persona_process.descendants_native) r = argbuf_str(ab, "--descendants=native");
 	if (!r && persona_process.log_path[0]) {
 		r = argbuf_str(ab, "--log");
 		if (!r) r = argbuf_str(ab, persona_process.log_path);
@@ -467,41 +470,20 @@ static long push_persona_run(struct argbuf *ab)
 	return r;
 }
 
-/* The #! line: interpreter and optional argument, split in place. Returns
- * 0 if buf holds one. */
-static int parse_shebang(char *buf, long n, char **interp, char **arg)
-{
-	long i = 2;
+/* script_follow's reader: the file execve names with the caller's dirfd
+ * and flags, interpreters from the working directory as the kernel opens them. */
+struct exec_lookup {
+	int dirfd;
+	uint32_t flags;
+};
 
-	if (n < 3 || buf[0] != '#' || buf[1] != '!')
-		return -1;
-	buf[n < 255 ? n : 255] = 0;
-	for (long j = 2; buf[j]; j++)
-		if (buf[j] == '\n') {
-			buf[j] = 0;
-			break;
-		}
-	while (buf[i] == ' ' || buf[i] == '\t')
-		i++;
-	if (!buf[i])
-		return -1;
-	*interp = buf + i;
-	while (buf[i] && buf[i] != ' ' && buf[i] != '\t')
-		i++;
-	*arg = 0;
-	if (buf[i]) {
-		buf[i++] = 0;
-		while (buf[i] == ' ' || buf[i] == '\t')
-			i++;
-		if (buf[i]) {
-			/* the kernel keeps the rest as one argument, trailing blanks cut */
-			long e = (long)strlen(buf + i);
-			while (e > 0 && (buf[i + e - 1] == ' ' || buf[i + e - 1] == '\t'))
-				buf[i + --e] = 0;
-			*arg = buf + i;
-		}
-	}
-	return 0;
+static long exec_read_head(void *ctx, int level, const char *path, void *buf, unsigned long n)
+{
+	const struct exec_lookup *l = ctx;
+
+	if (level == 0)
+		return read_head(l->dirfd, path, l->flags, buf, n);
+	return read_head(AT_FDCWD, path, 0, buf, n);
 }
 
 static long do_execve(int dirfd, uint32_t upath, uint32_t uargv, uint32_t uenvp, uint32_t flags)
@@ -510,11 +492,11 @@ static long do_execve(int dirfd, uint32_t upath, uint32_t uargv, uint32_t uenvp,
 	 * may exec at once, and a vfork child's exec must leave nothing held
 	 * in the memory it shares with its parent */
 	char path[PATH_MAX], target[PATH_MAX], argv0[PATH_MAX];
-	char head[256];
+	struct script_chain chain;
+	struct exec_lookup lookup = { dirfd, flags };
 	struct argbuf ab;
-	char *interp = 0, *iarg = 0;
-	long r, n, envi;
-	int via_persona = 0;
+	long r, envi;
+	int via_persona;
 
 	r = strncpy_from_user(path, upath, sizeof(path));
 	if (r < 0)
@@ -523,14 +505,12 @@ static long do_execve(int dirfd, uint32_t upath, uint32_t uargv, uint32_t uenvp,
 	if (!memcmp(path, "/proc/self/exe", sizeof("/proc/self/exe")) && persona_process.exe_path[0])
 		memcpy(path, persona_process.exe_path, strlen(persona_process.exe_path) + 1);
 
-	n = read_head(dirfd, path, flags, (uint8_t *)head, sizeof(head) - 1);
-	if (n > 0 && is_i386_elf((uint8_t *)head, n)) {
-		via_persona = 1;
-	} else if (n > 0 && !parse_shebang(head, n, &interp, &iarg)) {
-		uint8_t ihead[64];
-		long in = read_head(AT_FDCWD, interp, 0, ihead, sizeof(ihead));
-		via_persona = in > 0 && is_i386_elf(ihead, in);
-	}
+	/* an i386 program, or scripts (nested as deep as the kernel allows)
+	 * that end in one: persona run follows the same chain. Anything else,
+	 * and any chain that fails, goes to the kernel, which answers as it
+	 * would natively (ELOOP, ENOENT, ENOEXEC...). */
+	via_persona = script_follow(&chain, path, exec_read_head, &lookup) == 0 &&
+		      is_i386_elf(chain.head, chain.head_len);
 	if (via_persona) {
 		/* what the kernel would check before loading anything */
 		r = nsys4(__NR_faccessat2, dirfd, path, X_OK_, flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
@@ -545,27 +525,20 @@ static long do_execve(int dirfd, uint32_t upath, uint32_t uargv, uint32_t uenvp,
 	if (r < 0)
 		return r;
 	if (via_persona) {
+		/* persona run ... --argv0 ARGV0 -- TARGET ARGV[1...]; for a script
+		 * persona run drops argv[0] and builds the interpreters' argv as
+		 * the kernel does */
 		uint32_t p0 = 0;
 		r = push_persona_run(&ab);
-		if (!r && interp) {
-			/* argv: interpreter (as written), its argument, the script */
-			if (!r) r = argbuf_str(&ab, "--argv0");
-			if (!r) r = argbuf_str(&ab, interp);
-			if (!r) r = argbuf_str(&ab, "--");
-			if (!r) r = argbuf_str(&ab, interp);
-			if (!r && iarg) r = argbuf_str(&ab, iarg);
-			if (!r) r = argbuf_str(&ab, target);
-		} else if (!r) {
-			if (uargv && copy_from_user(&p0, uargv, 4) < 0)
-				r = -EFAULT;
-			if (!r && p0) {
-				r = strncpy_from_user(argv0, p0, sizeof(argv0));
-				if (r >= 0) r = argbuf_str(&ab, "--argv0");
-				if (!r) r = argbuf_str(&ab, argv0);
-			}
-			if (!r) r = argbuf_str(&ab, "--");
-			if (!r) r = argbuf_str(&ab, target);
+		if (!r && uargv && copy_from_user(&p0, uargv, 4) < 0)
+			r = -EFAULT;
+		if (!r && p0) {
+			r = strncpy_from_user(argv0, p0, sizeof(argv0));
+			if (r >= 0) r = argbuf_str(&ab, "--argv0");
+			if (!r) r = argbuf_str(&ab, argv0);
 		}
+		if (!r) r = argbuf_str(&ab, "--");
+		if (!r) r = argbuf_str(&ab, target);
 		if (!r) {
 			r = argbuf_user(&ab, uargv, 1);
 			r = r < 0 ? r : 0;

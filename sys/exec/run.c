@@ -1,12 +1,28 @@
 /* sys/exec/run.c — `persona run`: a userland exec.
  *
  *   persona run [--trace] [--stats] [--no-patch] [--patch=page0] [--seccomp]
- *               [--log FILE] [--ldt-cs] [--argv0 NAME] [--] PROGRAM [ARGS...]
+ *               [--log FILE] [--ldt-cs] [--argv0 NAME]
+ *               [--descendants=auto|private|native] [--] PROGRAM [ARGS...]
  *
- *   --argv0 NAME  the program's argv[0] (execve under persona passes it on)
+ *   --argv0 NAME  the program's argv[0] (execve under persona passes it on;
+ *                 a script's is replaced by its path, as the kernel does)
+ *   --descendants=MODE  how i386 programs that 64-bit descendants start run:
+ *                 private: under the personality, through a binfmt_misc
+ *                 entry in a user namespace of this run's own (binfmt.c);
+ *                 persona run stops if the kernel cannot give one;
+ *                 auto (default): private where the kernel allows, else
+ *                 native (the reason goes to the --log file);
+ *                 native: as the kernel runs them (its ia32 layer)
  *   --ldt-cs      run 32-bit code in a code segment of the process's LDT, as
  *                 is done anyway when the kernel offers no __USER32_CS
  *   PERSONA_IMAGE=FILE in the environment overrides the registry's choice.
+ *
+ * A `#!` script runs as the kernel would run it (script.h): its chain of
+ * interpreters is followed, and if it ends in a program the personality
+ * serves that program is loaded with the argv the kernel would build; if it
+ * ends in anything else (a 64-bit /bin/sh), the script is exec'd natively,
+ * as from a shell (persona run SCRIPT means "run it as here, with i386
+ * programs under the personality", not "run /bin/sh under persona").
  *
  * Maps the personality image registered for the program's ELF class and
  * machine at PERSONA_IMAGE_BASE, then the program and its interpreter, builds
@@ -30,6 +46,7 @@
 #include "sys/exec/loader.h"
 #include "sys/doctor/hostcaps.h"
 #include "personality/c/image.h"
+#include "personality/c/script.h"
 
 #define PAGE 4096ull
 #define PAGE_UP(x) (((x) + PAGE - 1) & ~(PAGE - 1))
@@ -41,7 +58,8 @@ static const char *prog_name = "persona run";
 static int usage(void)
 {
 	fprintf(stderr, "usage: persona run [--trace] [--stats] [--no-patch] [--patch=page0] [--seccomp] [--log FILE]\n"
-			"                   [--ldt-cs] [--argv0 NAME] [--] PROGRAM [ARGS...]\n");
+			"                   [--ldt-cs] [--argv0 NAME] [--descendants=auto|private|native]\n"
+			"                   [--] PROGRAM [ARGS...]\n");
 	return 2;
 }
 
@@ -161,10 +179,48 @@ static int no_cs32_here(const char *prog)
 	return 126;
 }
 
+/* script_follow's reader: each file must be executable, as the kernel
+ * checks the script and every interpreter. */
+static long read_exec_head(void *ctx, int level, const char *path, void *buf, unsigned long n)
+{
+	(void)ctx;
+	(void)level;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t r = access(path, X_OK) < 0 ? -1 : pread(fd, buf, n, 0);
+	long e = r < 0 ? -errno : r;
+	close(fd);
+	return e;
+}
+
+static int is_i386_elf(const unsigned char *h, long n)
+{
+	return n >= EI_NIDENT + 4 && !memcmp(h, ELFMAG, SELFMAG) && h[EI_CLASS] == ELFCLASS32 &&
+	       (h[EI_NIDENT + 2] | h[EI_NIDENT + 3] << 8) == EM_386;
+}
+
+enum descendants { DESCENDANTS_AUTO, DESCENDANTS_PRIVATE, DESCENDANTS_NATIVE };
+
+/* The argv the kernel gives a script's interpreter, built here. */
+struct argv_build {
+	char **v;
+	int n;
+};
+
+static long argv_put(void *ctx, const char *s)
+{
+	struct argv_build *b = ctx;
+	b->v[b->n++] = (char *)s;
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct persona_init_args ia = { .version = PERSONA_IMAGE_VERSION, .log_fd = 2 };
 	const char *argv0 = NULL, *log_path = NULL;
+	enum descendants descendants = DESCENDANTS_AUTO;
+	char why[512] = "";
 	char err[256], prog[PATH_MAX], image[PATH_MAX], self[PATH_MAX], real[PATH_MAX];
 	struct elf_file pe, ie;
 	struct elf_loaded pl, il = { 0 };
@@ -189,6 +245,12 @@ int cmd_run(int argc, char **argv)
 			ia.ldt_cs = 1;
 		} else if (!strcmp(o, "--log") && i + 1 < argc) {
 			log_path = argv[++i];
+		} else if (!strcmp(o, "--descendants=auto")) {
+			descendants = DESCENDANTS_AUTO;
+		} else if (!strcmp(o, "--descendants=private")) {
+			descendants = DESCENDANTS_PRIVATE;
+		} else if (!strcmp(o, "--descendants=native")) {
+			descendants = DESCENDANTS_NATIVE;
 		} else if (!strcmp(o, "--argv0") && i + 1 < argc) {
 			argv0 = argv[++i];
 		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
@@ -205,10 +267,59 @@ int cmd_run(int argc, char **argv)
 	if (find_program(name, prog, sizeof(prog)) < 0)
 		return fail_file(name, "not found", 127);
 
-	if (elf_open(&pe, prog, err, sizeof(err), &eno) < 0)
-		return fail_file(prog, err, eno == ENOENT ? 127 : 126);
-	if (access(prog, X_OK) < 0)
-		return fail_file(prog, "permission denied (not executable)", 126);
+	/* a script: follow its interpreters as the kernel would */
+	struct script_chain chain;
+	long sr = script_follow(&chain, prog, read_exec_head, NULL);
+	if (sr < 0 && chain.nscripts > 0) {
+		const char *file = chain.program;
+		if (sr == -ELOOP)
+			snprintf(err, sizeof(err), "more than %d nested #! interpreters (%s)",
+				 SCRIPT_MAX_NEST, strerror(ELOOP));
+		else if (sr == -ENOEXEC)
+			snprintf(err, sizeof(err), "%s: a #! line without an interpreter", file);
+		else
+			snprintf(err, sizeof(err), "interpreter %s: %s", file,
+				 sr == -ENOENT ? "not found" : strerror((int)-sr));
+		return fail_file(prog, err, sr == -ENOENT ? 127 : 126);
+	}
+
+	/* before anything else runs: the namespace every descendant inherits */
+	if (descendants != DESCENDANTS_NATIVE && binfmt_private_setup(why, sizeof(why)) < 0) {
+		if (descendants == DESCENDANTS_PRIVATE) {
+			fprintf(stderr, "%s: --descendants=private: %s\n", prog_name, why);
+			return 126;
+		}
+		descendants = DESCENDANTS_NATIVE;
+	}
+	ia.descendants_native = descendants == DESCENDANTS_NATIVE;
+
+	const char *exe = prog;         /* the file loaded: the program, or the script's interpreter */
+	char **interp_argv = NULL;
+	if (sr == 0 && chain.nscripts > 0) {
+		if (!is_i386_elf(chain.head, chain.head_len)) {
+			/* a 64-bit interpreter (or none the personality serves):
+			 * the kernel runs the script, i386 descendants come back
+			 * to persona through the private binfmt_misc entry */
+			if (argv0)
+				argv[i] = (char *)argv0;
+			execv(prog, argv + i);
+			return fail_file(prog, strerror(errno), errno == ENOENT ? 127 : 126);
+		}
+		interp_argv = calloc((size_t)(2 * SCRIPT_MAX_NEST + 1 + argc - i), sizeof(char *));
+		if (!interp_argv)
+			return fail_file(prog, strerror(ENOMEM), 126);
+		struct argv_build b = { interp_argv, 0 };
+		script_argv(&chain, prog, argv_put, &b);
+		for (int k = i + 1; k < argc; k++)
+			b.v[b.n++] = argv[k];
+		exe = chain.program;
+		argv0 = NULL;           /* the kernel drops a script's argv[0] */
+	}
+
+	if (elf_open(&pe, exe, err, sizeof(err), &eno) < 0)
+		return fail_file(exe, err, eno == ENOENT ? 127 : 126);
+	if (access(exe, X_OK) < 0)
+		return fail_file(exe, "permission denied (not executable)", 126);
 
 	/* the personality: from the registry, else the one built beside persona */
 	if (getenv("PERSONA_IMAGE")) {
@@ -337,9 +448,15 @@ int cmd_run(int argc, char **argv)
 		add_aux(&sa, AT_RSEQ_ALIGN, getauxval(AT_RSEQ_ALIGN));
 	}
 
-	/* argv as given, argv[0] as the caller chose it */
+	/* argv as given, argv[0] as the caller chose it; a script's as the
+	 * kernel builds it */
 	char **pargv = argv + i;
 	int pargc = argc - i;
+	if (interp_argv) {
+		pargv = interp_argv;
+		for (pargc = 0; pargv[pargc]; pargc++)
+			;
+	}
 	if (argv0)
 		pargv[0] = (char *)argv0;
 	sa.lo = stack_lo;
@@ -357,8 +474,8 @@ int cmd_run(int argc, char **argv)
 	self[n > 0 ? n : 0] = 0;
 	if (n <= 0 && !realpath((const char *)getauxval(AT_EXECFN), self))
 		snprintf(self, sizeof(self), "%s", (const char *)getauxval(AT_EXECFN));
-	if (!realpath(prog, real))
-		snprintf(real, sizeof(real), "%s", prog);
+	if (!realpath(exe, real))
+		snprintf(real, sizeof(real), "%s", exe);
 	ia.persona_exe = self;
 	ia.image_path = image;
 	ia.exe_path = real;
