@@ -23,8 +23,9 @@ sys=$c/run_system
 if [ "$native_i386" = 1 ]; then
 	check "natively: the probe runs on the kernel" "$(chain "$sys" "$probe")" "kernel 0"
 else
-	skip "natively: the probe runs on the kernel" "the kernel runs no i386 programs here"
+	skip "natively: the probe runs on the kernel" "$native_why"
 fi
+need32 "i386 -> 64-bit sh -> i386" || exit 0
 if ! "$persona" run --descendants=private "$progdir/hello-static" >/dev/null 2>"$t/why"; then
 	skip "i386 -> 64-bit sh -> i386" "$(cat "$t/why")"
 	exit 0
