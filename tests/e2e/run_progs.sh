@@ -6,23 +6,23 @@
 
 for kind in static dynamic; do
 	p=$progdir
-	same "hello $kind" -- "$p/hello-$kind"
-	same "hello $kind exit 3" -- "$p/hello-$kind" 3
+	same "hello $kind" --portable -- "$p/hello-$kind"
+	same "hello $kind exit 3" --portable -- "$p/hello-$kind" 3
 	same "argv, envp, auxv $kind" --env -- PERSONA_TEST_A=1 PERSONA_TEST_B=two-words \
 		"$p/args-$kind" one "two words" "" last
-	same "file I/O $kind" --dir -- "$p/fileio-$kind" .
-	same "exit 42 $kind" -- "$p/exitcode-$kind" exit 42
-	same "thread exit 3 $kind" -- "$p/exitcode-$kind" exit1 3
-	same "killed by SIGTERM $kind" -- "$p/exitcode-$kind" kill 15
-	same "killed by SIGKILL $kind" -- "$p/exitcode-$kind" kill 9
-	same "SIGSEGV $kind" -- "$p/exitcode-$kind" segv
-	same "abort $kind" -- "$p/exitcode-$kind" abort
-	same "fork, exec, wait, pipes $kind" -- "$p/procs-$kind" "$p/exitcode-$kind"
+	same "file I/O $kind" --portable --dir -- "$p/fileio-$kind" .
+	same "exit 42 $kind" --portable -- "$p/exitcode-$kind" exit 42
+	same "thread exit 3 $kind" --portable -- "$p/exitcode-$kind" exit1 3
+	same "killed by SIGTERM $kind" --portable -- "$p/exitcode-$kind" kill 15
+	same "killed by SIGKILL $kind" --portable -- "$p/exitcode-$kind" kill 9
+	same "SIGSEGV $kind" --portable -- "$p/exitcode-$kind" segv
+	same "abort $kind" --portable -- "$p/exitcode-$kind" abort
+	same "fork, exec, wait, pipes $kind" --portable -- "$p/procs-$kind" "$p/exitcode-$kind"
 	same "stdio, malloc, time $kind" -- "$p/dyn-$kind"
-	same "registers kept $kind" -- "$p/regs-$kind"
-	same "TLS and LDT segments $kind" -- "$p/tls-$kind"
+	same "registers kept $kind" --portable -- "$p/regs-$kind"
+	same "TLS and LDT segments $kind" --portable -- "$p/tls-$kind"
 done
-same "hello static-pie" -- "$progdir/hello-static-pie"
+same "hello static-pie" --portable -- "$progdir/hello-static-pie"
 # x86-64 programs: persona run maps the image and starts them natively
 same "x86-64 hello static" -- "$progdir/hello64-static" 6
 same "x86-64 hello dynamic" -- "$progdir/hello64-dynamic" 7
@@ -30,8 +30,8 @@ same "x86-64 hello dynamic" -- "$progdir/hello64-dynamic" 7
 # 32-bit code in a code segment of the process's LDT, as on a kernel that
 # offers no __USER32_CS; execve passes the choice on
 PERSONA_RUN_OPTS=--ldt-cs
-same "LDT code segment: hello" -- "$progdir/hello-dynamic"
-same "LDT code segment: processes" -- "$progdir/procs-static" "$progdir/exitcode-dynamic"
-same "LDT code segment: registers kept" -- "$progdir/regs-static"
-same "LDT code segment: TLS" -- "$progdir/tls-dynamic"
+same "LDT code segment: hello" --portable -- "$progdir/hello-dynamic"
+same "LDT code segment: processes" --portable -- "$progdir/procs-static" "$progdir/exitcode-dynamic"
+same "LDT code segment: registers kept" --portable -- "$progdir/regs-static"
+same "LDT code segment: TLS" --portable -- "$progdir/tls-dynamic"
 PERSONA_RUN_OPTS=

@@ -9,7 +9,7 @@
 . tests/e2e/lib/same.sh
 
 for kind in static dynamic; do
-	same "signals $kind (tests/prog/sigtest.c)" -- "$progdir/sigtest-$kind"
+	same "signals $kind (tests/prog/sigtest.c)" --portable -- "$progdir/sigtest-$kind"
 done
 
 bb=$(dpkg -L busybox-static 2>/dev/null | grep '/bin/busybox$' | head -1)

@@ -1,6 +1,6 @@
 # tests/e2e/lib/same.sh — shared by the differential end-to-end tests (sourced).
 #
-#   same NAME [--dir] [--env] -- COMMAND...
+#   same NAME [--portable] [--dir] [--env] -- COMMAND...
 #                                     run COMMAND natively, under persona run,
 #                                     and under persona run inside a seccomp
 #                                     filter that kills any i386-ABI call;
@@ -13,8 +13,16 @@
 # Helpers keep their variables to names starting with _ (sh has no locals).
 # COMMAND's first word is an i386 program (with --env: VAR=VALUE words
 # first, the whole environment then, as env -i takes them); it runs in a
-# fresh empty working directory each time. When the kernel cannot run i386 programs itself (no
-# ia32 layer) there is nothing to compare with: each case is a SKIP.
+# fresh empty working directory each time.
+#
+# Where the kernel cannot run i386 programs itself (no ia32 layer: a kernel
+# booted with ia32_emulation=0) there is no native run. A case marked
+# --portable, whose native result is the same on every host (no pids,
+# kernel versions, CPU features or dates in it), is then compared with the
+# native result recorded beside the test (tests/e2e/expect/SUITE/CASE.*,
+# written by `make expect` on a host with an ia32 layer); any other case is
+# a SKIP that says why. tests/e2e/noia32_host.sh runs the suites that way
+# on every host that runs 32-bit code, with the ia32 layer denied.
 build=${PERSONA_BUILD:-build}
 persona=$(cd "$build" && pwd)/persona
 progdir=$(cd "$build/prog" && pwd)
@@ -51,6 +59,12 @@ need32() {
 noia32_works=1
 "$noia32" true >/dev/null 2>&1 || noia32_works=0
 
+# The recorded native results: one file per stream, paths that depend on
+# the checkout or the run written as @PROG@, @BUILD@, @T@.
+expect_dir=tests/e2e/expect/$(basename "$0" .sh)
+expect_name() { printf '%s' "$1" | tr -c 'A-Za-z0-9' '_'; }
+normalize() { sed -e "s|$progdir|@PROG@|g" -e "s|$(cd "$build" && pwd)|@BUILD@|g" -e "s|$t|@T@|g" "$1"; }
+
 # run_in DIR OUTPREFIX COMMAND...: run in DIR, keep stdout, stderr, status
 run_in() {
 	_d=$1; _o=$2; shift 2
@@ -84,7 +98,8 @@ compare() {
 
 same() {
 	_name=$1; shift
-	_dir=0 _envi=env
+	_dir=0 _envi=env _portable=0
+	[ "$1" = --portable ] && { _portable=1; shift; }
 	[ "$1" = --dir ] && { _dir=1; shift; }
 	[ "$1" = --env ] && { _envi="env -i"; shift; }
 	[ "$1" = -- ] && shift
@@ -98,15 +113,30 @@ same() {
 		skip "$_name (no ia32 calls)" "$run32_why"
 		return
 	fi
+	_exp=$expect_dir/$(expect_name "$_name")
 	if [ "$native_i386" = 0 ]; then
-		skip "$_name" "nothing to compare with: $native_why"
-		skip "$_name (no ia32 calls)" "nothing to compare with: $native_why"
-		return
+		if [ "$_portable" = 0 ] || [ ! -f "$_exp.rc" ]; then
+			_why="no native run here ($native_why)"
+			[ "$_portable" = 0 ] && _why="$_why, and its result depends on the host"
+			[ "$_portable" = 1 ] && _why="$_why, and no recorded result ($_exp.rc; make expect)"
+			skip "$_name" "$_why"
+			skip "$_name (no ia32 calls)" "$_why"
+			return
+		fi
+		# the recorded native result stands in for the native run
+		for _k in out err rc files; do cp "$_exp.$_k" "$t/n.$_k" 2>/dev/null || : >"$t/n.$_k"; done
+	else
+		# shellcheck disable=SC2086
+		run_in "$t/native" "$t/n" $_envi $_vars "$@"
+		for _k in out err rc files; do normalize "$t/n.$_k" >"$t/n.norm" && mv "$t/n.norm" "$t/n.$_k"; done
+		if [ "$_portable" = 1 ] && [ "${PERSONA_EXPECT_RECORD:-}" = 1 ]; then
+			mkdir -p "$expect_dir"
+			for _k in out err rc files; do cp "$t/n.$_k" "$_exp.$_k"; done
+		fi
 	fi
 	# shellcheck disable=SC2086
-	run_in "$t/native" "$t/n" $_envi $_vars "$@"
-	# shellcheck disable=SC2086
 	run_in "$t/persona" "$t/p" $_envi $_vars "$persona" run $PERSONA_RUN_OPTS "$@"
+	for _k in out err rc files; do normalize "$t/p.$_k" >"$t/p.norm" && mv "$t/p.norm" "$t/p.$_k"; done
 	compare "$_name" "$t/n" "$t/p" "$_dir"
 	if [ "$noia32_works" = 0 ]; then
 		skip "$_name (no ia32 calls)" "cannot install a seccomp filter"
@@ -114,5 +144,6 @@ same() {
 	fi
 	# shellcheck disable=SC2086
 	run_in "$t/persona" "$t/s" "$noia32" $_envi $_vars "$persona" run $PERSONA_RUN_OPTS "$@"
+	for _k in out err rc files; do normalize "$t/s.$_k" >"$t/s.norm" && mv "$t/s.norm" "$t/s.$_k"; done
 	compare "$_name (no ia32 calls)" "$t/n" "$t/s" "$_dir"
 }
