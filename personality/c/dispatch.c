@@ -10,6 +10,7 @@
 #include "image.h"
 #include "sysent_types.h"
 #include "sysnr.h"
+#include "lfs.h"
 #include "../persona_abi.h"
 
 _Static_assert(PERSONA_NR_BATCH == I386_NR_persona_batch, "persona_abi.h and the table agree");
@@ -124,7 +125,12 @@ static long pass_call(const struct sysent *e, const struct i386_frame *f)
 {
 	const uint32_t reg[6] = { f->ebx, f->ecx, f->edx, f->esi, f->edi, f->ebp };
 	struct sysmsg m = { .nr = e->tnr };
+	long r;
 
+	/* a descriptor without O_LARGEFILE: writes and truncation are limited,
+	 * and dup/close carry or drop its mark (lfs.c) */
+	if (unlikely(persona_lfs_marked) && persona_lfs_pass(e, f, &r))
+		return r;
 	persona_widen(e, reg, m.args);
 	persona_submit(&m, 1);
 	return m.result;

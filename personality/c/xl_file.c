@@ -3,14 +3,17 @@
  * locks, ioctl, sendfile's 32-bit offset, umount.
  *
  * O_LARGEFILE: the x86-64 kernel sets it on every file it opens, so a file
- * description opened here always carries it (fcntl F_GETFL shows it). What
- * the flag decides on i386 is kept: open/openat/open_by_handle_at without
- * it refuse a regular file over 2 GiB with EOVERFLOW, as generic_file_open
- * does, and, for O_TRUNC, before the file is truncated.
+ * description opened here always carries it. What the flag decides on i386
+ * is kept: open/openat/open_by_handle_at without it refuse a
+ * regular file over 2 GiB with EOVERFLOW, as generic_file_open does, and,
+ * for O_TRUNC, before the file is truncated; the descriptor is marked
+ * (lfs.c), so that F_GETFL hides the bit and writes and truncation stop at
+ * 2 GiB as the kernel stops them for a 32-bit caller.
  */
 #include "persona.h"
 #include "i386_types.h"
 #include "procself.h"
+#include "lfs.h"
 
 #include <asm-generic/fcntl.h>
 
@@ -28,6 +31,7 @@ static long open_checked(int32_t flags, long fd)
 		nsys1(__NR_close, fd);
 		return -EOVERFLOW;
 	}
+	persona_lfs_opened(fd, (uint32_t)flags);
 	return fd;
 }
 
@@ -61,7 +65,9 @@ XL(open)   { return do_open(-100 /* AT_FDCWD */, ARG0(f), (int32_t)ARG1(f), ARG2
 XL(openat) { return do_open(wide_s32(ARG0(f)), ARG1(f), (int32_t)ARG2(f), ARG3(f)); }
 
 /* struct open_how is three 64-bit fields on both ABIs: only the program's
- * own /proc files differ from a plain pass-through. */
+ * own /proc files differ from a plain pass-through (the ia32 layer has no
+ * compat openat2, and creat neither: both get O_LARGEFILE forced, as
+ * here). */
 XL(openat2)
 {
 	struct { uint64_t flags, mode, resolve; } how;
@@ -197,6 +203,28 @@ static long iov_error(long err, long nr, long fd, long pos)
 	return probe == -EINVAL ? err : probe;
 }
 
+#define RWF_APPEND_ 0x10
+
+/* A write into a descriptor without O_LARGEFILE stops at 2 GiB (lfs.c):
+ * the vector is cut to the room left, or the write fails with EFBIG. */
+static long iov_room(struct iov_buf *b, uint32_t n, long fd, long pos, long flags)
+{
+	uint64_t total = 0;
+	long room;
+
+	for (uint32_t i = 0; i < n; i++)
+		total += b->iov[i].iov_len;
+	room = persona_lfs_room(fd, pos, (flags & RWF_APPEND_) != 0, total);
+	if (room < 0 || (uint64_t)room == total)
+		return room;
+	for (uint32_t i = 0; i < n; i++) {
+		if (b->iov[i].iov_len > (uint64_t)room)
+			b->iov[i].iov_len = (uint64_t)room;
+		room -= (long)b->iov[i].iov_len;
+	}
+	return 0;
+}
+
 static long do_iov(long nr, long fd, uint32_t uiov, uint32_t n, long pos, long flags, int positioned)
 {
 	struct iov_buf b;
@@ -204,6 +232,14 @@ static long do_iov(long nr, long fd, uint32_t uiov, uint32_t n, long pos, long f
 
 	if (r < 0)
 		return iov_error(r, nr, fd, pos);
+	if (unlikely(persona_lfs_marked) &&
+	    (nr == __NR_writev || nr == __NR_pwritev || nr == __NR_pwritev2)) {
+		r = iov_room(&b, n, fd, positioned ? pos : -1, flags);
+		if (r < 0) {
+			put_iov_buf(&b);
+			return r;
+		}
+	}
 	if (positioned)
 		r = nsys6(nr, fd, (long)b.iov, n, pos, 0, flags);
 	else
@@ -298,6 +334,7 @@ XL(process_madvise)
 #define F_OFD_GETLK_  36
 #define F_OFD_SETLK_  37
 #define F_OFD_SETLKW_ 38
+#define F_DUPFD_CLOEXEC_ 1030    /* F_LINUX_SPECIFIC_BASE + 6 */
 
 static long lock_cmd_native(uint32_t cmd)
 {
@@ -378,6 +415,17 @@ static long do_fcntl64(long fd, uint32_t cmd, uint32_t arg)
 		t.l_pid = n.l_pid;
 		return copy_to_user(arg, &t, sizeof(t));
 	}
+	case F_GETFL:
+		/* the bit the kernel keeps for a 32-bit caller that did not ask
+		 * for it (lfs.c); F_SETFL cannot change it, natively either */
+		r = nsys2(__NR_fcntl, fd, F_GETFL);
+		return r >= 0 && persona_lfs_hidden(fd) ? r & ~(long)O_LARGEFILE : r;
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC_:
+		r = nsys3(__NR_fcntl, fd, cmd, arg);
+		if (r >= 0)
+			persona_lfs_dup(fd, r);
+		return r;
 	default:
 		/* every other command takes an int, or a pointer to a layout
 		 * both ABIs share (f_owner_ex, u64 hints) */
