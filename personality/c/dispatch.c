@@ -41,7 +41,7 @@ const struct sysent persona_sysent[SYSENT_SLOTS] = {
 };
 
 struct persona_stats persona_stats;
-struct persona_opts persona_opts = { .log_fd = 2 };
+struct persona_opts persona_opts = { .log_fd = -1 };
 
 /* Hooks of later layers (--trace); NULL until linked in. */
 extern void persona_trace(struct i386_frame *f, long result) __attribute__((weak));
@@ -83,6 +83,7 @@ long persona_enosys(uint32_t nr, const char *why)
 	uint32_t bit = e ? (uint32_t)(e - persona_sysent) : SYSENT_SLOTS;
 	uint64_t *word = &persona_stats.enosys_logged[bit / 64];
 
+	PERSONA_REFUSED();
 	if (!(*word & (1ull << (bit % 64)))) {
 		*word |= 1ull << (bit % 64);
 		plog("i386 system call %u (%s) not supported: %s", nr,

@@ -560,27 +560,78 @@ static void largefile_marks(void **state)
 
 /* ---- ioctl, sendfile, pipe, umount -------------------------------------------- */
 
+/* One request of each family the rules pass or translate, against the ia32
+ * layer (on descriptors where most answer an error: the error and its order
+ * must agree too); none may be refused. */
 static void ioctls(void **state)
 {
 	(void)state;
 	int pty = posix_openpt(O_RDWR | O_NOCTTY);
+	int ns = open("/proc/self/ns/net", O_RDONLY);
 	const struct fcase c[] = {
+		/* terminals */
 		FCASE(ioctl, { LIT(pipe_r), LIT(FIONREAD), BUF(256) }, NULL, pipe_five),
 		FCASE(ioctl, { LIT(pipe_r), LIT(TCGETS), BUF(256) }),
 		FCASE(ioctl, { LIT(pty), LIT(TCGETS), BUF(256) }),
+		FCASE(ioctl, { LIT(pty), LIT(TCGETA), BUF(256) }),
 		FCASE(ioctl, { LIT(pty), LIT(TIOCGWINSZ), BUF(256) }),
 		FCASE(ioctl, { LIT(pty), LIT(TIOCGPTN), BUF(256) }),
+		FCASE(ioctl, { LIT(pty), LIT(TIOCGPTLCK), BUF(256) }),
+		FCASE(ioctl, { LIT(pty), LIT(TIOCGICOUNT), BUF(256) }),
 		FCASE(ioctl, { LIT(pty), LIT(TIOCGWINSZ), BAD }),
 		FCASE(ioctl, { LIT(-1), LIT(TIOCGWINSZ), BUF(256) }),
 		FCASE(ioctl, { LIT(fd_f), LIT(FIONBIO), BUF(256) }),
 		FCASE(ioctl, { LIT(fd_f), LIT(FIOCLEX) }),
+		/* virtual consoles */
+		FCASE(ioctl, { LIT(pty), LIT(0x5603 /* VT_GETSTATE */), BUF(256) }),
+		FCASE(ioctl, { LIT(pty), LIT(0x4B33 /* KDGKBTYPE */), BUF(256) }),
+		/* files */
+		FCASE(ioctl, { LIT(fd_w), LIT(0x40049409 /* FICLONE */), LIT(fd_f) }),
+		FCASE(ioctl, { LIT(fd_w), LIT(0x4020940d /* FICLONERANGE */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0xc0189436 /* FIDEDUPERANGE */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0xc020660b /* FS_IOC_FIEMAP */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x801c581f /* FS_IOC_FSGETXATTR */), BUF(256) }),
 		FCASE(ioctl, { LIT(fd_f), LIT(0x80046601 /* FS_IOC32_GETFLAGS */), BUF(256) }),
 		FCASE(ioctl, { LIT(fd_f), LIT(0x80047601 /* FS_IOC32_GETVERSION */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x00000002 /* FIGETBSZ */), BUF(256) }),
+		/* block and loop devices (a regular file answers ENOTTY) */
+		FCASE(ioctl, { LIT(fd_f), LIT(0x1260 /* BLKGETSIZE */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x80041270 /* BLKBSZGET */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x80041272 /* BLKGETSIZE64 */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x4C05 /* LOOP_GET_STATUS64 */), BUF(256) }),
+		/* tape */
+		FCASE(ioctl, { LIT(fd_f), LIT(0x40086d01 /* MTIOCTOP */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x801c6d02 /* MTIOCGET */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x80046d03 /* MTIOCPOS */), BUF(256) }),
+		/* namespaces */
+		FCASE(ioctl, { LIT(ns), LIT(0xb703 /* NS_GET_NSTYPE */) }),
+		FCASE(ioctl, { LIT(ns), LIT(0xb704 /* NS_GET_OWNER_UID */), BUF(256) }),
+		/* sockets */
+		FCASE(ioctl, { LIT(pipe_r), LIT(0x8903 /* FIOGETOWN */), BUF(256) }),
 	};
+	uint64_t refused = persona_stats.refused;
+	int p[2];
+
 	run_all(c, ARRAY_SIZE(c));
-	/* a request whose i386 layout is not known: refused, not guessed */
-	assert_int_equal(p32(I386_NR_ioctl, fd_f, 0xc0185879 /* some _IOWR('X', 0x79, 24 bytes) */, 0, 0, 0, 0), -ENOTTY);
-	close(pty);
+	assert_true(persona_stats.refused == refused);
+	/* a request whose i386 layout is not known: refused, not guessed,
+	 * counted, and logged once only when a log was asked for */
+	assert_int_equal(p32(I386_NR_ioctl, fd_f, 0xc018587f /* some _IOWR('X', 0x7f, 24 bytes) */, 0, 0, 0, 0), -ENOTTY);
+	assert_true(persona_stats.refused == refused + 1);
+	assert_int_equal(pipe2(p, O_NONBLOCK), 0);
+	persona_opts.log_fd = p[1];
+	assert_int_equal(p32(I386_NR_ioctl, fd_f, 0xc018587e, 0, 0, 0, 0), -ENOTTY);
+	assert_int_equal(p32(I386_NR_ioctl, fd_f, 0xc018587e, 0, 0, 0, 0), -ENOTTY);
+	assert_int_equal(p32(I386_NR_ioctl, pty, TCGETS, 0, 0, 0, 0), -EFAULT);
+	persona_opts.log_fd = -1;
+	char line[256];
+	ssize_t n = read(p[0], line, sizeof(line) - 1);
+	assert_true(n > 0);
+	line[n] = 0;
+	assert_non_null(strstr(line, "ioctl request 0xc018587e"));
+	assert_true(strchr(line, '\n') == line + n - 1);        /* one line */
+	close(p[0]), close(p[1]);
+	close(pty), close(ns);
 }
 
 static void off32(uint8_t *b, int32_t v) { memcpy(b + 256, &v, 4); }
