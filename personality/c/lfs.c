@@ -22,7 +22,8 @@
  *
  * Limits (docs/differences.md): marks do not cross execve (an inherited
  * descriptor counts as large-file), descriptors received over a socket are
- * large-file, numbers from LFS_FDS on are not marked, and sendfile, splice,
+ * large-file, numbers from LFS_FDS on are not marked, a vfork child's close
+ * drops its parent's mark (they share this memory), and sendfile, splice,
  * copy_file_range and io_uring writes into a marked file are not limited.
  *
  * Cost: nothing while no descriptor is marked. While one is, the PASS rows
