@@ -20,7 +20,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "run",     "run [--trace] [--stats] [--no-patch] [--seccomp] [--log FILE] PROGRAM [ARGS...]", cmd_run },
+	{ "run",     "run [--trace] [--stats] [--no-patch] [--seccomp] [--log FILE|stderr] PROGRAM [ARGS...]", cmd_run },
 	{ "doctor",  "doctor [--need CAP,...]      what this host can do; can persona run work here?", cmd_doctor },
 	{ "table",   "table [--summary]            the i386 table: number, name, kind, x86-64 target", cmd_table },
 	{ "install", "install NAME FILE            register a personality image", cmd_install },

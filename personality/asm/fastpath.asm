@@ -15,6 +15,7 @@ extern persona_trap6
 extern persona_stats
 extern persona_opts
 extern persona_thread_by_slot
+extern persona_lfs_marked
 
 ; native argument registers by position, i386 argument fields by position
 %define NATIVE_0 rdi
@@ -129,7 +130,8 @@ section .text
 ; row has one. The gate calls it before the C dispatch; tests call it from C.
 ;  IN:  rdi = struct i386_frame * (eax = the i386 number)
 ;  OUT: rax = 1 when handled (frame eax = result, the call counted), 0 when
-;       the call must take the C path (no fast path, or --trace is on).
+;       the call must take the C path (no fast path, --trace is on, or the
+;       program holds a descriptor opened without O_LARGEFILE).
 ;       SysV: clobbers the caller-saved registers; keeps rbx.
 global persona_fastpath:function (persona_fastpath.end - persona_fastpath)
 persona_fastpath:
@@ -143,6 +145,9 @@ persona_fastpath:
 	lea	rdx, [rel persona_opts]
 	cmp	dword [rdx + OPTS_trace], 0
 	jne	.slow			; --trace wants every call through C
+	lea	rdx, [rel persona_lfs_marked]
+	cmp	dword [rdx], 0
+	jne	.slow			; a file without O_LARGEFILE: C limits writes (lfs.c)
 	push	rbx
 	mov	rbx, rdi
 	mov	[rbx + FRAME_nr], eax

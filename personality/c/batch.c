@@ -9,6 +9,7 @@
  */
 #include "persona.h"
 #include "sysent_types.h"
+#include "lfs.h"
 #include "../persona_abi.h"
 
 int persona_ring_can(uint32_t native_nr);
@@ -59,7 +60,8 @@ XL(persona_batch)
 			c->result = -EINVAL;
 			continue;
 		}
-		if (e && e->kind == K_PASS && e->nr != I386_NR_persona_batch) {
+		if (e && e->kind == K_PASS && e->nr != I386_NR_persona_batch &&
+		    !(persona_lfs_marked && persona_lfs_watched(e->nr))) {
 			struct sysmsg *m = &p.msg[p.n];
 
 			*m = (struct sysmsg){ .nr = (uint32_t)e->tnr,

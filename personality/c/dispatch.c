@@ -10,6 +10,7 @@
 #include "image.h"
 #include "sysent_types.h"
 #include "sysnr.h"
+#include "lfs.h"
 #include "../persona_abi.h"
 
 _Static_assert(PERSONA_NR_BATCH == I386_NR_persona_batch, "persona_abi.h and the table agree");
@@ -40,7 +41,7 @@ const struct sysent persona_sysent[SYSENT_SLOTS] = {
 };
 
 struct persona_stats persona_stats;
-struct persona_opts persona_opts = { .log_fd = 2 };
+struct persona_opts persona_opts = { .log_fd = -1 };
 
 /* Hooks of later layers (--trace); NULL until linked in. */
 extern void persona_trace(struct i386_frame *f, long result) __attribute__((weak));
@@ -82,6 +83,7 @@ long persona_enosys(uint32_t nr, const char *why)
 	uint32_t bit = e ? (uint32_t)(e - persona_sysent) : SYSENT_SLOTS;
 	uint64_t *word = &persona_stats.enosys_logged[bit / 64];
 
+	PERSONA_REFUSED();
 	if (!(*word & (1ull << (bit % 64)))) {
 		*word |= 1ull << (bit % 64);
 		plog("i386 system call %u (%s) not supported: %s", nr,
@@ -124,7 +126,12 @@ static long pass_call(const struct sysent *e, const struct i386_frame *f)
 {
 	const uint32_t reg[6] = { f->ebx, f->ecx, f->edx, f->esi, f->edi, f->ebp };
 	struct sysmsg m = { .nr = e->tnr };
+	long r;
 
+	/* a descriptor without O_LARGEFILE: writes and truncation are limited,
+	 * and dup/close carry or drop its mark (lfs.c) */
+	if (unlikely(persona_lfs_marked) && persona_lfs_pass(e, f, &r))
+		return r;
 	persona_widen(e, reg, m.args);
 	persona_submit(&m, 1);
 	return m.result;

@@ -178,7 +178,7 @@ static void fault_handler(int sig, struct ksiginfo *si, struct kucontext *uc)
 		return;
 	if (sc->cs == PERSONA_USER64_CS && sc->rip >= PERSONA_IMAGE_BASE && sc->rip < PERSONA_IMAGE_LIMIT) {
 		/* a bug of the personality itself: say where, then die of it */
-		plog("fault in the personality: signal %d at rip %p, address %p",
+		pout("fault in the personality: signal %d at rip %p, address %p",
 		     sig, (void *)sc->rip, (void *)si->u.fault.addr);
 	} else if (persona_signal_forward && persona_signal_forward(sig, si, uc)) {
 		return;

@@ -35,7 +35,7 @@ struct persona_init_args {
 	uint32_t mode;              /* PERSONA_MODE_* */
 	/* persona run's options */
 	uint32_t trace, stats, no_patch, seccomp;
-	int32_t  log_fd;            /* plog's fd (2 unless --log) */
+	int32_t  log_fd;            /* the log's fd, or -1 for none (--log) */
 	uint32_t ldt_cs;            /* --ldt-cs: 32-bit code in an LDT segment */
 	uint32_t descendants_native; /* --descendants=native: passed on across execve */
 	const char *log_path;       /* --log FILE, or NULL: passed on across execve */

@@ -154,19 +154,40 @@ int psnprintf(char *buf, size_t n, const char *fmt, ...)
 	return r;
 }
 
-void plog(const char *fmt, ...)
+static void log_line(int fd, const char *fmt, va_list ap)
 {
 	char line[512];
-	va_list ap;
 	int n = psnprintf(line, sizeof(line) - 1, "persona[%ld]: ", nsys0(__NR_getpid));
 
-	va_start(ap, fmt);
 	n += pvsnprintf(line + n, sizeof(line) - 1 - n, fmt, ap);
-	va_end(ap);
 	if (n > (int)sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
-	nsys3(__NR_write, persona_opts.log_fd, line, n);
+	nsys3(__NR_write, fd, line, n);
+}
+
+/* The personality's own remarks (a refused request, an unknown number):
+ * only into a log that was asked for. The program's stderr is its own. */
+void plog(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (persona_opts.log_fd < 0)
+		return;
+	va_start(ap, fmt);
+	log_line(persona_opts.log_fd, fmt, ap);
+	va_end(ap);
+}
+
+/* What the user asked for (--trace, --stats) or the personality's own
+ * failure: into the log, or stderr when none was asked for. */
+void pout(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(persona_opts.log_fd < 0 ? 2 : persona_opts.log_fd, fmt, ap);
+	va_end(ap);
 }
 
 long nsys6(long nr, long a, long b, long c, long d, long e, long f)

@@ -170,13 +170,13 @@ static long page0_map(void)
 	uint8_t *z;
 
 	if (min != 0) {
-		plog("--patch=page0 needs vm.mmap_min_addr = 0 (it is %ld): sysctl -w vm.mmap_min_addr=0", min);
+		pout("--patch=page0 needs vm.mmap_min_addr = 0 (it is %ld): sysctl -w vm.mmap_min_addr=0", min);
 		return -EPERM;
 	}
 	p = nsys6(__NR_mmap, 0, PAGE_SIZE, KPROT_READ | KPROT_WRITE,
 		  KMAP_PRIVATE | KMAP_ANONYMOUS | KMAP_FIXED_NOREPLACE, -1, 0);
 	if (p != 0) {
-		plog("--patch=page0: cannot map page 0 (%ld)", p);
+		pout("--patch=page0: cannot map page 0 (%ld)", p);
 		return p < 0 ? p : -EEXIST;
 	}
 	/* the compiler must not see a null pointer here (it would emit a trap) */

@@ -64,7 +64,13 @@ size_t strlen(const char *s);
 int    pvsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 int    psnprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* One line to the personality's log fd (stderr unless --log): "persona[pid]: ..." */
+/* plog: a remark, written only when a log was asked for (--log,
+ * PERSONA_LOG); pout: asked-for output or a failure, to the log or stderr. */
 void   plog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void   pout(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A call refused for want of a translation: counted for --stats (the log
+ * line, if any, is the caller's). */
+#define PERSONA_REFUSED() __atomic_add_fetch(&persona_stats.refused, 1, __ATOMIC_RELAXED)
 
 /* ---- the dispatch (dispatch.c, driven by the generated table) -------- */
 /* Runs the i386 call in f->eax with the arguments in f; stores the result
@@ -80,6 +86,7 @@ struct persona_stats {
 	uint64_t way[WAY_COUNT];          /* per way in */
 	uint64_t sites_patched, sites_reflected;
 	uint64_t enosys_logged[1024 / 64 + 1];   /* bitmap: -ENOSYS logged once per number */
+	uint64_t refused;                 /* calls refused (ENOSYS, an unknown ioctl or option): process-wide */
 };
 extern struct persona_stats persona_stats;
 /* A count goes up by a plain increment while the program has one thread,
@@ -99,7 +106,7 @@ struct persona_opts {
 	uint32_t stats;      /* --stats: dump at exit */
 	uint32_t no_patch;   /* --no-patch: keep every call on reflection */
 	uint32_t seccomp;    /* --seccomp: a filter kills any call reaching the ia32 layer */
-	int32_t  log_fd;     /* where plog writes; 2 by default */
+	int32_t  log_fd;     /* the log (--log); -1: none, plog writes nothing */
 };
 extern struct persona_opts persona_opts;
 

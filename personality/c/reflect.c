@@ -401,7 +401,7 @@ long persona_reflect_start(uint64_t start, uint64_t len, uint32_t mode)
 	else
 		r = sud_arm(start, len);
 	if (r < 0) {
-		plog("reflect: cannot arm %s: error %ld", mode == REFLECT_SECCOMP ? "seccomp" : "syscall user dispatch", -r);
+		pout("reflect: cannot arm %s: error %ld", mode == REFLECT_SECCOMP ? "seccomp" : "syscall user dispatch", -r);
 		return r;
 	}
 	mode_armed = mode;

@@ -22,21 +22,23 @@ void persona_stats_dump(void)
 
 	if (!persona_opts.stats)
 		return;
-	plog("stats: calls by i386 number:");
+	pout("stats: calls by i386 number:");
 	for (uint32_t slot = 0; slot < SYSENT_SLOTS; slot++) {
 		uint64_t n = all->calls[slot];
 		if (!n)
 			continue;
 		total += n;
-		plog("stats:   %4u %s %llu", persona_sysent[slot].nr, persona_sysent[slot].name,
+		pout("stats:   %4u %s %llu", persona_sysent[slot].nr, persona_sysent[slot].name,
 		     (unsigned long long)n);
 	}
 	if (unknown)
-		plog("stats:   numbers beyond the table      %llu", (unsigned long long)unknown);
-	plog("stats: total %llu", (unsigned long long)(total + unknown));
+		pout("stats:   numbers beyond the table      %llu", (unsigned long long)unknown);
+	pout("stats: total %llu", (unsigned long long)(total + unknown));
+	pout("stats: refused %llu (ENOSYS, or a request or option with no i386 translation)",
+	     (unsigned long long)all->refused);
 	for (int w = 0; w < WAY_COUNT; w++)
-		plog("stats: way %s %llu", way_names[w], (unsigned long long)all->way[w]);
-	plog("stats: int $0x80 sites reflected %llu, patched %llu, left on reflection %llu",
+		pout("stats: way %s %llu", way_names[w], (unsigned long long)all->way[w]);
+	pout("stats: int $0x80 sites reflected %llu, patched %llu, left on reflection %llu",
 	     (unsigned long long)persona_stats.sites_reflected, (unsigned long long)persona_stats.sites_patched,
 	     (unsigned long long)(persona_stats.sites_reflected - persona_stats.sites_patched));
 }

@@ -36,7 +36,7 @@ void persona_trace(struct i386_frame *f, long result)
 	int len;
 
 	if (!e) {
-		plog("syscall_%u(0x%x, 0x%x, 0x%x, 0x%x, 0x%x, 0x%x) = %ld", f->nr,
+		pout("syscall_%u(0x%x, 0x%x, 0x%x, 0x%x, 0x%x, 0x%x) = %ld", f->nr,
 		     reg[0], reg[1], reg[2], reg[3], reg[4], reg[5], result);
 		return;
 	}
@@ -47,7 +47,7 @@ void persona_trace(struct i386_frame *f, long result)
 		len += put_arg(line + len, sizeof(line) - len, e, reg, &i);
 	}
 	if (result < 0 && result >= -ERRNO_MAX)
-		plog("%s) = -1 (errno %ld)", line, -result);
+		pout("%s) = -1 (errno %ld)", line, -result);
 	else
-		plog("%s) = %ld", line, result);
+		pout("%s) = %ld", line, result);
 }

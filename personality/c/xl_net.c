@@ -726,6 +726,7 @@ static long do_setsockopt(int32_t fd, int32_t level, int32_t name, uint32_t uval
 		long r = nsys5(__NR_setsockopt, (long)fd, level, name, FAULT_ADDR, len);
 		if (r != -EFAULT)
 			return r;
+		PERSONA_REFUSED();
 		plog("setsockopt level %d option %d: i386 layout not converted", level, name);
 		return -ENOSYS;
 	}
@@ -766,6 +767,7 @@ static long do_getsockopt(int32_t fd, int32_t level, int32_t name, uint32_t uval
 		r = nsys5(__NR_getsockopt, (long)fd, level, name, FAULT_ADDR, &len);
 		if (r != -EFAULT)
 			return r;
+		PERSONA_REFUSED();
 		plog("getsockopt level %d option %d: i386 layout not converted", level, name);
 		return -ENOSYS;
 	}

@@ -1,9 +1,13 @@
 /* sys/exec/run.c — `persona run`: a userland exec.
  *
  *   persona run [--trace] [--stats] [--no-patch] [--patch=page0] [--seccomp]
- *               [--log FILE] [--ldt-cs] [--argv0 NAME]
+ *               [--log FILE|stderr] [--ldt-cs] [--argv0 NAME]
  *               [--descendants=auto|private|native] [--] PROGRAM [ARGS...]
  *
+ *   --log FILE    the personality's log: refused calls, unknown numbers, and
+ *                 --trace and --stats; "stderr" is the program's stderr.
+ *                 Without it (or PERSONA_LOG) nothing is logged, and --trace
+ *                 and --stats write to stderr
  *   --argv0 NAME  the program's argv[0] (execve under persona passes it on;
  *                 a script's is replaced by its path, as the kernel does)
  *   --descendants=MODE  how i386 programs that 64-bit descendants start run:
@@ -52,14 +56,20 @@
 #define PAGE_UP(x) (((x) + PAGE - 1) & ~(PAGE - 1))
 /* persona's own fds go up here, out of the program's way */
 #define PRIVATE_FD_MIN 900
+/* --log stderr: the log is the program's stderr (a file of that name is
+ * ./stderr); PERSONA_LOG=stderr|FILE does the same as --log without one. */
+#define LOG_TO_STDERR  "stderr"
+#define PERSONA_LOG_ENV "PERSONA_LOG"
 
 static const char *prog_name = "persona run";
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: persona run [--trace] [--stats] [--no-patch] [--patch=page0] [--seccomp] [--log FILE]\n"
-			"                   [--ldt-cs] [--argv0 NAME] [--descendants=auto|private|native]\n"
-			"                   [--] PROGRAM [ARGS...]\n");
+	fprintf(stderr, "usage: persona run [--trace] [--stats] [--no-patch] [--patch=page0] [--seccomp]\n"
+			"                   [--log FILE|stderr] [--ldt-cs] [--argv0 NAME] [--descendants=auto|private|native]\n"
+			"                   [--] PROGRAM [ARGS...]\n"
+			"  the personality's log (refused calls, unknown numbers) is written only with\n"
+			"  --log or PERSONA_LOG=FILE|stderr; --trace and --stats go to it, else to stderr\n");
 	return 2;
 }
 
@@ -217,7 +227,7 @@ static long argv_put(void *ctx, const char *s)
 
 int cmd_run(int argc, char **argv)
 {
-	struct persona_init_args ia = { .version = PERSONA_IMAGE_VERSION, .log_fd = 2 };
+	struct persona_init_args ia = { .version = PERSONA_IMAGE_VERSION, .log_fd = -1 };
 	const char *argv0 = NULL, *log_path = NULL;
 	enum descendants descendants = DESCENDANTS_AUTO;
 	char why[512] = "";
@@ -479,7 +489,13 @@ int cmd_run(int argc, char **argv)
 	ia.persona_exe = self;
 	ia.image_path = image;
 	ia.exe_path = real;
-	if (log_path) {
+	/* No log unless asked for: the program's stderr is its own. */
+	if (!log_path && getenv(PERSONA_LOG_ENV) && *getenv(PERSONA_LOG_ENV))
+		log_path = getenv(PERSONA_LOG_ENV);
+	if (log_path && !strcmp(log_path, LOG_TO_STDERR)) {
+		ia.log_fd = 2;
+		ia.log_path = LOG_TO_STDERR;    /* an exec'd i386 program logs to its own stderr */
+	} else if (log_path) {
 		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (fd < 0)
 			return fail_file(log_path, strerror(errno), 126);

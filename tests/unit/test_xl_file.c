@@ -1,7 +1,8 @@
 /* tests/unit/test_xl_file.c — file calls, kernel ia32 layer against the
  * translator: open without O_LARGEFILE, lseek/_llseek, pread64/pwrite64
  * register pairs, readv/writev and the positioned forms (i386 iovecs),
- * fcntl record locks (struct flock and the packed flock64), ioctl,
+ * fcntl record locks (struct flock and the packed flock64), descriptors
+ * opened without O_LARGEFILE (F_GETFL, writes and truncation at 2 GiB), ioctl,
  * sendfile's 32-bit offset, pipe, umount.
  *
  * A case may put pointers into its own buffer (an iovec array points into
@@ -78,8 +79,10 @@ static void run(const struct fcase *c)
 		if (c->fdres) {
 			if ((kr[t] < 0) != (pr < 0) || (pr < 0 && pr != kr[t]))
 				fail_msg("line %d: kernel %ld, persona %ld", c->line, kr[t], pr);
+			/* the personality's descriptor through the personality:
+			 * it forgets the descriptor's O_LARGEFILE mark */
 			if (pr >= 0)
-				close((int)kr[t]), close((int)pr);
+				close((int)kr[t]), p32(I386_NR_close, pr, 0, 0, 0, 0, 0);
 			continue;
 		}
 		if (pr != kr[t])
@@ -409,29 +412,226 @@ static void locks(void **state)
 	locker = 0;
 }
 
+/* ---- descriptors opened without O_LARGEFILE ----------------------------------
+ * Each side opens its own file the same way; every call then runs on each
+ * side's own descriptor, and results, F_GETFL and the files' sizes agree. */
+
+#define LFS_LIMIT 0x7fffffffll          /* MAX_NON_LFS */
+#define I386_O_LARGEFILE 0100000
+
+struct lfs_side {
+	long (*call)(long, long, long, long, long, long, long);
+	char path[128];
+	long fd;
+};
+
+static long lfs_do(struct lfs_side *s, long nr, long a1, long a2, long a3, long a4, long a5)
+{
+	return s->call(nr, s->fd, a1, a2, a3, a4, a5);
+}
+
+/* The same call on both sides: the results must agree. */
+#define LFS_SAME(k, p, nr, ...) do { \
+	long kr_ = lfs_do(k, I386_NR_##nr, __VA_ARGS__); \
+	long pr_ = lfs_do(p, I386_NR_##nr, __VA_ARGS__); \
+	if (kr_ != pr_) \
+		fail_msg("line %d: " #nr ": kernel %ld, persona %ld", __LINE__, kr_, pr_); \
+} while (0)
+
+static void lfs_open(struct lfs_side *s, const char *name, long flags, uint8_t *low)
+{
+	snprintf(s->path, sizeof(s->path), "%s/%s", dir, name);
+	strcpy((char *)low, s->path);
+	s->fd = s->call(I386_NR_open, LOW(low), flags, 0600, 0, 0, 0);
+	assert_true(s->fd >= 0);
+}
+
+static void lfs_close(struct lfs_side *s) { s->call(I386_NR_close, s->fd, 0, 0, 0, 0, 0); }
+
+static long long size_of(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+static void largefile_marks(void **state)
+{
+	(void)state;
+	persona_test_init();
+	if (!k32_available())
+		skip();
+	uint8_t *low = lowmem(4096), *data = low + 1024, *pos = low + 2048;
+	struct i386_iovec *iov = (struct i386_iovec *)(low + 3072);
+	struct lfs_side k = { .call = k32 }, p = { .call = p32 };
+	struct lfs_side *sides[2] = { &k, &p };
+	long flags_small = O_RDWR | O_CREAT;
+
+	memset(data, 'x', 64);
+	iov[0] = (struct i386_iovec){ LOW(data), 4 };
+	iov[1] = (struct i386_iovec){ LOW(data), 4 };
+	lfs_open(&k, "lfs-k", flags_small, low);
+	lfs_open(&p, "lfs-p", flags_small, low);
+	/* F_GETFL: no O_LARGEFILE shown; F_SETFL cannot add it */
+	LFS_SAME(&k, &p, fcntl64, F_GETFL, 0, 0, 0, 0);
+	LFS_SAME(&k, &p, fcntl, F_GETFL, 0, 0, 0, 0);
+	LFS_SAME(&k, &p, fcntl64, F_SETFL, O_NONBLOCK | I386_O_LARGEFILE, 0, 0, 0);
+	LFS_SAME(&k, &p, fcntl64, F_GETFL, 0, 0, 0, 0);
+	LFS_SAME(&k, &p, fcntl64, F_SETFL, 0, 0, 0, 0);
+	/* writes stop at 2^31-1: EFBIG at or past it, cut short before it */
+	LFS_SAME(&k, &p, pwrite64, LOW(data), 32, 0, 3, 0);                    /* 3 GiB */
+	LFS_SAME(&k, &p, pwrite64, LOW(data), 32, (long)(LFS_LIMIT - 10), 0, 0);
+	LFS_SAME(&k, &p, pwrite64, LOW(data), 32, (long)LFS_LIMIT, 0, 0);
+	LFS_SAME(&k, &p, pwrite64, LOW(data), 0, (long)LFS_LIMIT, 0, 0);        /* empty: 0 */
+	LFS_SAME(&k, &p, pwrite64, LOW(data), 32, 0, 0x80000000, 0);            /* negative: EINVAL */
+	LFS_SAME(&k, &p, _llseek, 0, (long)(LFS_LIMIT - 3), LOW(pos), SEEK_SET, 0);
+	LFS_SAME(&k, &p, write, LOW(data), 16, 0, 0, 0);
+	LFS_SAME(&k, &p, write, LOW(data), 16, 0, 0, 0);
+	LFS_SAME(&k, &p, writev, LOW(iov), 2, 0, 0, 0);
+	LFS_SAME(&k, &p, pwritev, LOW(iov), 2, (long)(LFS_LIMIT - 5), 0, 0);
+	LFS_SAME(&k, &p, pwritev, LOW(iov), 2, (long)LFS_LIMIT, 0, 0);
+	LFS_SAME(&k, &p, pwritev2, LOW(iov), 2, (long)(LFS_LIMIT - 6), 0, 0);
+	LFS_SAME(&k, &p, pwritev2, LOW(iov), 2, -1, -1, 0);                     /* at the position */
+	/* truncation past 2^31-1: EINVAL (ftruncate64 is "small" in the ia32 layer) */
+	LFS_SAME(&k, &p, ftruncate64, 0, 3, 0, 0, 0);
+	LFS_SAME(&k, &p, ftruncate64, (long)LFS_LIMIT + 1, 0, 0, 0, 0);
+	LFS_SAME(&k, &p, ftruncate64, (long)LFS_LIMIT, 0, 0, 0, 0);
+	LFS_SAME(&k, &p, ftruncate, 4096, 0, 0, 0, 0);
+	assert_true(size_of(k.path) == size_of(p.path));
+	/* a duplicate shares the description, and so its bit */
+	for (int i = 0; i < 2; i++) {
+		long fd = sides[i]->fd;
+		sides[i]->fd = sides[i]->call(I386_NR_dup, fd, 0, 0, 0, 0, 0);
+		assert_true(sides[i]->fd >= 0);
+		sides[i]->call(I386_NR_close, fd, 0, 0, 0, 0, 0);
+	}
+	LFS_SAME(&k, &p, fcntl64, F_GETFL, 0, 0, 0, 0);
+	LFS_SAME(&k, &p, pwrite64, LOW(data), 32, 0, 3, 0);
+	for (int i = 0; i < 2; i++) {
+		long fd = sides[i]->fd;
+		sides[i]->fd = sides[i]->call(I386_NR_fcntl64, fd, F_DUPFD_CLOEXEC, 600, 0, 0, 0);
+		assert_true(sides[i]->fd >= 600);
+		assert_int_equal(sides[i]->call(I386_NR_dup3, sides[i]->fd, 700 + i, O_CLOEXEC, 0, 0, 0), 700 + i);
+		sides[i]->call(I386_NR_close, fd, 0, 0, 0, 0, 0);
+		sides[i]->call(I386_NR_close, sides[i]->fd, 0, 0, 0, 0, 0);
+		sides[i]->fd = 700 + i;
+	}
+	LFS_SAME(&k, &p, fcntl64, F_GETFL, 0, 0, 0, 0);
+	LFS_SAME(&k, &p, ftruncate64, 0, 3, 0, 0, 0);
+	lfs_close(&k), lfs_close(&p);
+	/* a number reused by a large-file open carries no mark */
+	lfs_open(&k, "lfs-k", O_RDWR | I386_O_LARGEFILE, low);
+	lfs_open(&p, "lfs-p", O_RDWR | I386_O_LARGEFILE, low);
+	LFS_SAME(&k, &p, fcntl64, F_GETFL, 0, 0, 0, 0);
+	LFS_SAME(&k, &p, pwrite64, LOW(data), 32, 0, 3, 0);
+	LFS_SAME(&k, &p, ftruncate64, 4096, 0, 0, 0, 0);
+	lfs_close(&k), lfs_close(&p);
+	/* O_APPEND at exactly 2^31-1 bytes: the append position is the limit */
+	assert_int_equal(truncate(k.path, LFS_LIMIT), 0);
+	assert_int_equal(truncate(p.path, LFS_LIMIT), 0);
+	lfs_open(&k, "lfs-k", O_WRONLY | O_APPEND, low);
+	lfs_open(&p, "lfs-p", O_WRONLY | O_APPEND, low);
+	LFS_SAME(&k, &p, write, LOW(data), 1, 0, 0, 0);
+	LFS_SAME(&k, &p, pwrite64, LOW(data), 1, 0, 0, 0);
+	lfs_close(&k), lfs_close(&p);
+	/* a character device, a directory, creat (its O_LARGEFILE is forced in
+	 * the ia32 layer too): the bit shows as natively */
+	strcpy((char *)low, "/dev/null");
+	for (int i = 0; i < 2; i++)
+		sides[i]->fd = sides[i]->call(I386_NR_open, LOW(low), O_WRONLY, 0, 0, 0, 0);
+	LFS_SAME(&k, &p, fcntl64, F_GETFL, 0, 0, 0, 0);
+	LFS_SAME(&k, &p, pwrite64, LOW(data), 32, 0, 3, 0);
+	lfs_close(&k), lfs_close(&p);
+	strcpy((char *)low, dir);
+	for (int i = 0; i < 2; i++)
+		sides[i]->fd = sides[i]->call(I386_NR_open, LOW(low), O_RDONLY | O_DIRECTORY, 0, 0, 0, 0);
+	LFS_SAME(&k, &p, fcntl64, F_GETFL, 0, 0, 0, 0);
+	lfs_close(&k), lfs_close(&p);
+	for (int i = 0; i < 2; i++) {
+		strcpy((char *)low, sides[i]->path);
+		sides[i]->fd = sides[i]->call(I386_NR_creat, LOW(low), 0600, 0, 0, 0, 0);
+		assert_true(sides[i]->fd >= 0);
+	}
+	LFS_SAME(&k, &p, fcntl64, F_GETFL, 0, 0, 0, 0);
+	LFS_SAME(&k, &p, pwrite64, LOW(data), 32, 0, 3, 0);
+	lfs_close(&k), lfs_close(&p);
+	assert_true(size_of(k.path) == size_of(p.path));
+	unlink(k.path), unlink(p.path);
+}
+
 /* ---- ioctl, sendfile, pipe, umount -------------------------------------------- */
 
+/* One request of each family the rules pass or translate, against the ia32
+ * layer (on descriptors where most answer an error: the error and its order
+ * must agree too); none may be refused. */
 static void ioctls(void **state)
 {
 	(void)state;
 	int pty = posix_openpt(O_RDWR | O_NOCTTY);
+	int ns = open("/proc/self/ns/net", O_RDONLY);
 	const struct fcase c[] = {
+		/* terminals */
 		FCASE(ioctl, { LIT(pipe_r), LIT(FIONREAD), BUF(256) }, NULL, pipe_five),
 		FCASE(ioctl, { LIT(pipe_r), LIT(TCGETS), BUF(256) }),
 		FCASE(ioctl, { LIT(pty), LIT(TCGETS), BUF(256) }),
+		FCASE(ioctl, { LIT(pty), LIT(TCGETA), BUF(256) }),
 		FCASE(ioctl, { LIT(pty), LIT(TIOCGWINSZ), BUF(256) }),
 		FCASE(ioctl, { LIT(pty), LIT(TIOCGPTN), BUF(256) }),
+		FCASE(ioctl, { LIT(pty), LIT(TIOCGPTLCK), BUF(256) }),
+		FCASE(ioctl, { LIT(pty), LIT(TIOCGICOUNT), BUF(256) }),
 		FCASE(ioctl, { LIT(pty), LIT(TIOCGWINSZ), BAD }),
 		FCASE(ioctl, { LIT(-1), LIT(TIOCGWINSZ), BUF(256) }),
 		FCASE(ioctl, { LIT(fd_f), LIT(FIONBIO), BUF(256) }),
 		FCASE(ioctl, { LIT(fd_f), LIT(FIOCLEX) }),
+		/* virtual consoles */
+		FCASE(ioctl, { LIT(pty), LIT(0x5603 /* VT_GETSTATE */), BUF(256) }),
+		FCASE(ioctl, { LIT(pty), LIT(0x4B33 /* KDGKBTYPE */), BUF(256) }),
+		/* files */
+		FCASE(ioctl, { LIT(fd_w), LIT(0x40049409 /* FICLONE */), LIT(fd_f) }),
+		FCASE(ioctl, { LIT(fd_w), LIT(0x4020940d /* FICLONERANGE */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0xc0189436 /* FIDEDUPERANGE */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0xc020660b /* FS_IOC_FIEMAP */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x801c581f /* FS_IOC_FSGETXATTR */), BUF(256) }),
 		FCASE(ioctl, { LIT(fd_f), LIT(0x80046601 /* FS_IOC32_GETFLAGS */), BUF(256) }),
 		FCASE(ioctl, { LIT(fd_f), LIT(0x80047601 /* FS_IOC32_GETVERSION */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x00000002 /* FIGETBSZ */), BUF(256) }),
+		/* block and loop devices (a regular file answers ENOTTY) */
+		FCASE(ioctl, { LIT(fd_f), LIT(0x1260 /* BLKGETSIZE */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x80041270 /* BLKBSZGET */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x80041272 /* BLKGETSIZE64 */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x4C05 /* LOOP_GET_STATUS64 */), BUF(256) }),
+		/* tape */
+		FCASE(ioctl, { LIT(fd_f), LIT(0x40086d01 /* MTIOCTOP */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x801c6d02 /* MTIOCGET */), BUF(256) }),
+		FCASE(ioctl, { LIT(fd_f), LIT(0x80046d03 /* MTIOCPOS */), BUF(256) }),
+		/* namespaces */
+		FCASE(ioctl, { LIT(ns), LIT(0xb703 /* NS_GET_NSTYPE */) }),
+		FCASE(ioctl, { LIT(ns), LIT(0xb704 /* NS_GET_OWNER_UID */), BUF(256) }),
+		/* sockets */
+		FCASE(ioctl, { LIT(pipe_r), LIT(0x8903 /* FIOGETOWN */), BUF(256) }),
 	};
+	uint64_t refused = persona_stats.refused;
+	int p[2];
+
 	run_all(c, ARRAY_SIZE(c));
-	/* a request whose i386 layout is not known: refused, not guessed */
-	assert_int_equal(p32(I386_NR_ioctl, fd_f, 0xc0185879 /* some _IOWR('X', 0x79, 24 bytes) */, 0, 0, 0, 0), -ENOTTY);
-	close(pty);
+	assert_true(persona_stats.refused == refused);
+	/* a request whose i386 layout is not known: refused, not guessed,
+	 * counted, and logged once only when a log was asked for */
+	assert_int_equal(p32(I386_NR_ioctl, fd_f, 0xc018587f /* some _IOWR('X', 0x7f, 24 bytes) */, 0, 0, 0, 0), -ENOTTY);
+	assert_true(persona_stats.refused == refused + 1);
+	assert_int_equal(pipe2(p, O_NONBLOCK), 0);
+	persona_opts.log_fd = p[1];
+	assert_int_equal(p32(I386_NR_ioctl, fd_f, 0xc018587e, 0, 0, 0, 0), -ENOTTY);
+	assert_int_equal(p32(I386_NR_ioctl, fd_f, 0xc018587e, 0, 0, 0, 0), -ENOTTY);
+	assert_int_equal(p32(I386_NR_ioctl, pty, TCGETS, 0, 0, 0, 0), -EFAULT);
+	persona_opts.log_fd = -1;
+	char line[256];
+	ssize_t n = read(p[0], line, sizeof(line) - 1);
+	assert_true(n > 0);
+	line[n] = 0;
+	assert_non_null(strstr(line, "ioctl request 0xc018587e"));
+	assert_true(strchr(line, '\n') == line + n - 1);        /* one line */
+	close(p[0]), close(p[1]);
+	close(pty), close(ns);
 }
 
 static void off32(uint8_t *b, int32_t v) { memcpy(b + 256, &v, 4); }
@@ -491,6 +691,7 @@ int main(void)
 		cmocka_unit_test(positioned),
 		cmocka_unit_test(iovecs),
 		cmocka_unit_test(locks),
+		cmocka_unit_test(largefile_marks),
 		cmocka_unit_test(ioctls),
 		cmocka_unit_test(sendfile_off32),
 		cmocka_unit_test(pipes_and_umount),
