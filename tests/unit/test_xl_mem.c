@@ -64,13 +64,13 @@ static uint32_t free_low(uint32_t pages)
 	return LOW(p);
 }
 
+/* k32 and p32 sign-extend eax: an address above 2 GiB reads as negative */
+static long as_addr(long r) { return is_err(r) ? r : (long)(uint32_t)r; }
+
 static long p_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int f, uint32_t pgoff)
 {
-	return p32(I386_NR_mmap2, addr, len, prot, flags, f, pgoff);
+	return as_addr(p32(I386_NR_mmap2, addr, len, prot, flags, f, pgoff));
 }
-
-/* k32 sign-extends eax: an address above 2 GiB reads as negative */
-static long as_addr(long r) { return is_err(r) ? r : (long)(uint32_t)r; }
 
 static long k_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int f, uint32_t pgoff)
 {
@@ -163,7 +163,7 @@ static void file_mappings(void **state)
 
 	*args = (struct i386_mmap_args){ 0, PG, PROT_READ, MAP_PRIVATE, (uint32_t)fd, 3 * PG };
 	k = as_addr(k32(I386_NR_mmap, LOW(args), 0, 0, 0, 0, 0));
-	p = p32(I386_NR_mmap, LOW(args), 0, 0, 0, 0, 0);
+	p = as_addr(p32(I386_NR_mmap, LOW(args), 0, 0, 0, 0, 0));
 	assert_false(is_err(k) || is_err(p));
 	assert_int_equal(((char *)p)[0], 'd');
 	assert_memory_equal((void *)k, (void *)p, PG);
@@ -245,7 +245,7 @@ static void fixed_protect_remap(void **state)
 	assert_int_equal((uint32_t)b, low);
 	assert_int_equal(p_mmap2(low + 3 * PG, PG, RW, ANON | MAP_FIXED, -1, 0), (long)(low + 3 * PG));
 	assert_int_equal(p32(I386_NR_mremap, low, 3 * PG, 6 * PG, 0, 0, 0), -ENOMEM);
-	b = p32(I386_NR_mremap, low, 3 * PG, 6 * PG, MREMAP_MAYMOVE, 0, 0);
+	b = as_addr(p32(I386_NR_mremap, low, 3 * PG, 6 * PG, MREMAP_MAYMOVE, 0, 0));
 	assert_false(is_err(b));
 	assert_true(b != (long)low && (uint64_t)b + 6 * PG <= persona_mmap_top);
 	assert_int_equal(((char *)b)[2 * PG - 1], 7);
@@ -266,13 +266,19 @@ static void program_break(void **state)
 	memset((void *)(uintptr_t)base, 1, 10000);
 	assert_int_equal(p32(I386_NR_brk, base + 5000, 0, 0, 0, 0, 0), base + 5000);
 	assert_int_equal(p32(I386_NR_brk, base - 1, 0, 0, 0, 0, 0), base + 5000);
-	/* something mapped above stops it: the break stays */
+	/* something mapped above stops it a page below, as the kernel's rule
+	 * has it (the new end and one page more must be free): the break stays */
 	cur = base + 5000;
 	uint32_t wall = (base & ~(PG - 1)) + 16 * PG;
 	assert_int_equal(p_mmap2(wall, PG, RW, ANON | MAP_FIXED, -1, 0), (long)wall);
 	assert_int_equal(p32(I386_NR_brk, wall + 100, 0, 0, 0, 0, 0), cur);
-	assert_int_equal(p32(I386_NR_brk, wall - 1, 0, 0, 0, 0, 0), wall - 1);
-	memset((void *)(uintptr_t)base, 2, wall - 1 - base);
+	assert_int_equal(p32(I386_NR_brk, wall - 1, 0, 0, 0, 0, 0), cur);
+	assert_int_equal(p32(I386_NR_brk, wall - PG + 1, 0, 0, 0, 0, 0), cur);
+	assert_int_equal(p32(I386_NR_brk, wall - PG, 0, 0, 0, 0, 0), wall - PG);
+	memset((void *)(uintptr_t)base, 2, wall - PG - base);
+	/* the gap page was only looked at: it is free again */
+	assert_int_equal(p_mmap2(wall - PG, PG, RW, ANON | MAP_FIXED_NOREPLACE, -1, 0), (long)(wall - PG));
+	p32(I386_NR_munmap, wall - PG, PG, 0, 0, 0, 0);
 	assert_int_equal(p32(I386_NR_brk, base, 0, 0, 0, 0, 0), base);
 	p32(I386_NR_munmap, wall, PG, 0, 0, 0, 0);
 }
