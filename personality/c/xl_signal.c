@@ -323,6 +323,16 @@ static void signal_exit_slow(struct i386_frame *f, void *uc)
 	}
 }
 
+/* Did the CPU raise this signal in the program's code? A synchronous
+ * signal the kernel sent: with the fault's own code (SEGV_MAPERR,
+ * ILL_ILLOPN, FPE_INTDIV, ...) or with SI_KERNEL, which is what #GP and
+ * int3 send. Its sigcontext then carries the trap number, error code and
+ * faulting address from the 64-bit frame, as the kernel fills them. */
+static int cpu_fault(int sig, const struct ksiginfo *si)
+{
+	return si->si_code > KSI_USER && (SIGBIT(sig) & SYNCHRONOUS);
+}
+
 /* A signal at 32-bit code: deliver it now through this ucontext. */
 static void deliver_now(int sig, const struct ksiginfo *si, struct kucontext *uc, int sync)
 {
@@ -353,7 +363,7 @@ void persona_signal_entry(int sig, void *siv, void *ucv)
 		defer(sig, siv, uc);
 		return;
 	}
-	deliver_now(sig, siv, uc, 0);
+	deliver_now(sig, siv, uc, cpu_fault(sig, siv));
 }
 
 int persona_signal_forward(int sig, void *siv, void *ucv)
@@ -361,7 +371,7 @@ int persona_signal_forward(int sig, void *siv, void *ucv)
 	struct ksiginfo *si = siv;
 	struct kucontext *uc = ucv;
 	struct i386_act *a;
-	int sync = si->si_code > KSI_USER && si->si_code < KSI_KERNEL && (SIGBIT(sig) & SYNCHRONOUS);
+	int sync = cpu_fault(sig, si);
 
 	if (sig < 1 || sig > KSIG_MAX)
 		return 0;
