@@ -209,6 +209,10 @@ static int maps_walk(struct maps_pass *p)
 					p->want_end = end;
 				if (start > prev_end && offer_gap(p, prev_end, start))
 					goto out;
+				/* past the window, nothing more to offer (the
+				 * image's and the loader's own mappings follow) */
+				if (!p->want_start && start >= p->hi)
+					goto out;
 				if (end > prev_end)
 					prev_end = end;
 				start = end = 0;

@@ -137,9 +137,9 @@ static uint64_t kernel_auxval(uint64_t type)
  * gap, by at least PERSONA_MMAP_GAP_MIN and at most five sixths of the
  * space. The i386 stack here is a fixed mapping, but the room the kernel
  * leaves it to grow is left too, so the mmap area begins where it would
- * natively and the space between the break and it is the program's. (An
- * unlimited stack, which natively selects the legacy bottom-up layout, gets
- * the largest gap.) */
+ * natively and the space between the break and it is the program's. An
+ * unlimited stack gets the largest gap, as the kernel gives it (x86 keeps
+ * the top-down layout then; big mappings go to the bottom-up fallback). */
 static uint64_t i386_mmap_base(uint64_t stack_top)
 {
 	struct rlimit rl;

@@ -20,3 +20,15 @@ for kind in static dynamic; do
 	same "the whole space below the image $kind" -- "$p" fill
 done
 same "static-pie: everything in one process" -- "$progdir/addrspace-static-pie"
+
+# An unlimited stack: the kernel keeps the layout top-down but puts the
+# mmap base five sixths of the way down, so 1 GiB goes to the bottom-up
+# fallback above a third of the space.
+if (ulimit -s unlimited) 2>/dev/null; then
+	ulimit -s unlimited
+	same "unlimited stack: brk far, 1 GiB, a hint" -- "$progdir/addrspace-static" issue
+	same "unlimited stack: top-down placement" -- "$progdir/addrspace-dynamic" topdown
+else
+	skip "unlimited stack: brk far, 1 GiB, a hint" "cannot raise the stack limit here"
+	skip "unlimited stack: top-down placement" "cannot raise the stack limit here"
+fi
