@@ -72,6 +72,7 @@ static inline int sigstate_idle(struct persona_sigstate *ss)
 #define deferred_info       (persona_sig_self()->deferred_info)
 #define deferred_fault      (persona_sig_self()->deferred_fault)
 #define deferred_has_fault  (persona_sig_self()->deferred_has_fault)
+#define last_fault          (persona_sig_self()->last_fault)
 #define restart_pending     (persona_sig_self()->restart_pending)
 
 /* the native trap instructions of the image (submit.asm) */
@@ -306,7 +307,7 @@ static void signal_exit_slow(struct i386_frame *f, void *uc)
 			if ((int32_t)f->eax == -EINTR && (a->flags & KSA_RESTART))
 				restart_frame(f);
 		}
-		if (sigframe_setup(f, sig, &deferred_info[sig], deferred_has_fault[sig] ? &deferred_fault[sig] : NULL,
+		if (sigframe_setup(f, sig, &deferred_info[sig], deferred_has_fault[sig] ? &deferred_fault[sig] : &last_fault,
 				   a, prog, uc) < 0) {
 			plog("signal %d: cannot build the i386 frame at esp %#x; SIGSEGV", sig, f->esp);
 			sig_force_segv();
@@ -346,6 +347,7 @@ static void deliver_now(int sig, const struct ksiginfo *si, struct kucontext *uc
 		deferred_fault[sig].trapno = (uint32_t)uc->uc_mcontext.trapno;
 		deferred_fault[sig].err = (uint32_t)uc->uc_mcontext.err;
 		deferred_fault[sig].cr2 = (uint32_t)uc->uc_mcontext.cr2;
+		last_fault = deferred_fault[sig];
 	}
 	reflect_frame_from_uc(&f, uc);
 	was = f;

@@ -295,6 +295,13 @@ static void case_traps(void)
 	if (!sigsetjmp(jump, 1))
 		quotient = *(volatile int *)unmapped;
 	report_trap("read of an unmapped page (#PF)", 1, (uintptr_t)unmapped);
+	/* the kernel keeps the thread's last fault and shows it in the
+	 * sigcontext of any signal after it */
+	set(SIGUSR1, on_trap, 0, 0);
+	if (!sigsetjmp(jump, 1))
+		raise(SIGUSR1);
+	report_trap("a signal after it", 1, (uintptr_t)unmapped);
+	signal(SIGUSR1, SIG_DFL);
 	if (!sigsetjmp(jump, 1))
 		__asm__ volatile("hlt");
 	report_trap("hlt (#GP)", 0, 0);
