@@ -23,7 +23,7 @@
  * Finding the highest free range means reading /proc/self/maps. To spare
  * most calls that walk, the allocator remembers where its last top-down
  * placement went (cursor) and a bound on every free range between it and
- * the mmap base (gap_above): a request larger than that bound whose range
+ * the mmap base (gap_above): a request larger than that bound, whose range
  * just below the cursor is free goes there, which is exactly where the
  * kernel's search would end too. Anything that frees memory above the
  * cursor forgets it (persona_vm_released).
@@ -58,9 +58,9 @@ uint32_t persona_brk_base;
 extern uint64_t persona_user_limit;     /* uaccess.asm: the image base */
 
 static uint32_t cursor;                 /* the last top-down placement; 0: none known */
-static uint64_t gap_above;              /* every free range in [cursor, mmap base) is smaller */
+static uint64_t gap_above;              /* no free range in [cursor, mmap base) is larger */
 static uint64_t cursor_base;            /* the mmap base the cursor was found under */
-static uint64_t min_addr;               /* vm.mmap_min_addr, page aligned; 0: not read yet */
+static uint64_t min_addr;               /* the kernel's mmap_min_addr (mmap_floor); 0: not known yet */
 
 /* The end of what i386 code may map. */
 static uint64_t vm_limit(void)
