@@ -11,8 +11,8 @@
 
 for kind in static dynamic; do
 	p=$progdir/addrspace-$kind
-	# the issue's order first, in a fresh process: brk far, 1 GiB, a hint
-	same "brk far, then 1 GiB, then a hint $kind" -- "$p" issue
+	# in a fresh process: brk far first, then 1 GiB, then a hint
+	same "brk far, then 1 GiB, then a hint $kind" -- "$p" farbrk
 	same "top-down placement, hints, MAP_32BIT $kind" -- "$p" topdown
 	same "MAP_FIXED_NOREPLACE $kind" -- "$p" fixed
 	same "mmap_min_addr $kind" -- "$p" min_addr
@@ -26,7 +26,7 @@ same "static-pie: everything in one process" -- "$progdir/addrspace-static-pie"
 # fallback above a third of the space.
 if (ulimit -s unlimited) 2>/dev/null; then
 	ulimit -s unlimited
-	same "unlimited stack: brk far, 1 GiB, a hint" -- "$progdir/addrspace-static" issue
+	same "unlimited stack: brk far, 1 GiB, a hint" -- "$progdir/addrspace-static" farbrk
 	same "unlimited stack: top-down placement" -- "$progdir/addrspace-dynamic" topdown
 else
 	skip "unlimited stack: brk far, 1 GiB, a hint" "cannot raise the stack limit here"

@@ -73,9 +73,10 @@ static void find_floor(void)
 		munmap((void *)(uintptr_t)floor_addr, PG);
 }
 
-/* The three things the issue saw, in its order: a break far beyond what
- * can be mapped, then 1 GiB with no hint, then a hint in free space. */
-static void case_issue(void)
+/* A break far beyond what can be mapped first (it once took the whole
+ * space of a static program), then 1 GiB with no hint, then a hint in free
+ * space. */
+static void case_farbrk(void)
 {
 	uint32_t b0 = raw_brk(0);
 
@@ -213,7 +214,7 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } cases[] = {
-	{ "issue", case_issue },
+	{ "farbrk", case_farbrk },
 	{ "topdown", case_topdown },
 	{ "fixed", case_fixed },
 	{ "min_addr", case_min_addr },
