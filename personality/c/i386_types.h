@@ -286,11 +286,15 @@ long get_i386_iovec(struct iov_buf *b, uint32_t uiov, uint32_t n);
 void put_iov_buf(struct iov_buf *b);
 
 /* The i386 address-space allocator (xl_mem.c). */
-extern uint32_t persona_mmap_top;   /* allocations walk down from here */
+extern uint32_t persona_mmap_top;   /* the mmap base: allocations walk down from here */
 extern uint32_t persona_brk_base;   /* start of the program break (loader) */
 /* A free range of len bytes below persona_mmap_top, reserved PROT_NONE
  * (callers map over it with MAP_FIXED); its address, or -errno. */
 long persona_vm_reserve(uint32_t len);
+/* Told of every range of the i386 space given back (munmap, mremap, brk,
+ * shmdt): the allocator's memory of where the free space is may be stale.
+ * len 0: the length is not known. */
+void persona_vm_released(uint32_t addr, uint64_t len);
 /* The end of the mapping that starts at start (from /proc/self/maps), or 0. */
 uint64_t persona_vm_mapping_end(uint64_t start);
 /* Shown every range that becomes executable (the site patcher). */

@@ -205,6 +205,9 @@ struct persona_sigstate {
 	uint8_t  deferred_has_fault[KSIG_MAX + 1];
 	struct i386_stack altstack;
 	struct sig_fault deferred_fault[KSIG_MAX + 1];
+	/* the thread's last CPU fault: the kernel keeps it per thread and
+	 * shows it in the sigcontext of every later signal too */
+	struct sig_fault last_fault;
 	struct ksiginfo deferred_info[KSIG_MAX + 1];
 };
 /* the main thread's (its struct persona_thread has sig == NULL) */

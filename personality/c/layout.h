@@ -15,8 +15,13 @@
  *       PERSONA_VCLOCK_BASE  (its top) the vDSO's clock page (vclock.h)
  *   PERSONA_STACK_TOP                            top of the i386 stack
  *   PERSONA_STACK_TOP - PERSONA_STACK_SIZE      its lowest address
- *   ... a guard gap, then the mmap area grows down (the interpreter first)
- *   ... the program, its break above it
+ *   ... the room the kernel leaves a stack (its rlimit and guard gap, at
+ *       least PERSONA_MMAP_GAP_MIN below the stack top): hints, fixed
+ *       mappings and the allocator's last resort only
+ *   the mmap base: the mmap area grows down from here (the interpreter
+ *       first), as in the kernel's top-down layout for 32-bit tasks
+ *   ... the program, its break above it (the break stops a page below
+ *       the mmap base, or below whatever is mapped above it first)
  */
 #ifndef PERSONA_LAYOUT_H
 #define PERSONA_LAYOUT_H
@@ -46,7 +51,10 @@
 
 #define PERSONA_STACK_TOP       0xFF000000
 #define PERSONA_STACK_SIZE      0x00800000
+/* the guard gap kept free below the stack (the kernel's stack_guard_gap) */
 #define PERSONA_MMAP_GAP        0x00100000
+/* the least distance from the stack top to the mmap base (the kernel's) */
+#define PERSONA_MMAP_GAP_MIN    0x08000000
 /* where a position-independent i386 program is loaded (no randomization) */
 #define PERSONA_PIE_BASE        0x56555000
 

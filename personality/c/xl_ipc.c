@@ -39,6 +39,7 @@ enum { IPC_SEMOP = 1, IPC_SEMGET, IPC_SEMCTL, IPC_SEMTIMEDOP,
 /* The i386 address-space allocator; without it (a test linking only this
  * file's neighbours), a MAP_32BIT reservation stands in. */
 #pragma weak persona_vm_reserve
+#pragma weak persona_vm_released
 
 /* ---- ipc_perm ----------------------------------------------------------- */
 
@@ -583,6 +584,21 @@ static long do_shmat(int32_t id, uint32_t addr, int32_t flg, uint32_t *raddr)
 	return 0;
 }
 
+static long do_shmdt(uint32_t addr)
+{
+	long r = nsys1(__NR_shmdt, wide_u32(addr));
+
+	/* the segment's length is not known here */
+	if (!r && persona_vm_released)
+		persona_vm_released(addr, 0);
+	return r;
+}
+
+XL(shmdt)
+{
+	return do_shmdt(ARG0(f));
+}
+
 XL(shmat)
 {
 	uint32_t raddr;
@@ -643,7 +659,7 @@ XL(ipc)
 		return copy_to_user(third, &raddr, sizeof(raddr)) ? -EFAULT : 0;
 	}
 	case IPC_SHMDT:
-		return nsys1(__NR_shmdt, wide_u32(ptr));
+		return do_shmdt(ptr);
 	case IPC_SHMGET:
 		return nsys3(__NR_shmget, first, (uint32_t)second, (int32_t)third);
 	case IPC_SHMCTL:

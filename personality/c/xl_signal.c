@@ -72,6 +72,7 @@ static inline int sigstate_idle(struct persona_sigstate *ss)
 #define deferred_info       (persona_sig_self()->deferred_info)
 #define deferred_fault      (persona_sig_self()->deferred_fault)
 #define deferred_has_fault  (persona_sig_self()->deferred_has_fault)
+#define last_fault          (persona_sig_self()->last_fault)
 #define restart_pending     (persona_sig_self()->restart_pending)
 
 /* the native trap instructions of the image (submit.asm) */
@@ -306,7 +307,7 @@ static void signal_exit_slow(struct i386_frame *f, void *uc)
 			if ((int32_t)f->eax == -EINTR && (a->flags & KSA_RESTART))
 				restart_frame(f);
 		}
-		if (sigframe_setup(f, sig, &deferred_info[sig], deferred_has_fault[sig] ? &deferred_fault[sig] : NULL,
+		if (sigframe_setup(f, sig, &deferred_info[sig], deferred_has_fault[sig] ? &deferred_fault[sig] : &last_fault,
 				   a, prog, uc) < 0) {
 			plog("signal %d: cannot build the i386 frame at esp %#x; SIGSEGV", sig, f->esp);
 			sig_force_segv();
@@ -323,6 +324,16 @@ static void signal_exit_slow(struct i386_frame *f, void *uc)
 	}
 }
 
+/* Did the CPU raise this signal in the program's code? A synchronous
+ * signal the kernel sent: with the fault's own code (SEGV_MAPERR,
+ * ILL_ILLOPN, FPE_INTDIV, ...) or with SI_KERNEL, which is what #GP and
+ * int3 send. Its sigcontext then carries the trap number, error code and
+ * faulting address from the 64-bit frame, as the kernel fills them. */
+static int cpu_fault(int sig, const struct ksiginfo *si)
+{
+	return si->si_code > KSI_USER && (SIGBIT(sig) & SYNCHRONOUS);
+}
+
 /* A signal at 32-bit code: deliver it now through this ucontext. */
 static void deliver_now(int sig, const struct ksiginfo *si, struct kucontext *uc, int sync)
 {
@@ -336,6 +347,7 @@ static void deliver_now(int sig, const struct ksiginfo *si, struct kucontext *uc
 		deferred_fault[sig].trapno = (uint32_t)uc->uc_mcontext.trapno;
 		deferred_fault[sig].err = (uint32_t)uc->uc_mcontext.err;
 		deferred_fault[sig].cr2 = (uint32_t)uc->uc_mcontext.cr2;
+		last_fault = deferred_fault[sig];
 	}
 	reflect_frame_from_uc(&f, uc);
 	was = f;
@@ -353,7 +365,7 @@ void persona_signal_entry(int sig, void *siv, void *ucv)
 		defer(sig, siv, uc);
 		return;
 	}
-	deliver_now(sig, siv, uc, 0);
+	deliver_now(sig, siv, uc, cpu_fault(sig, siv));
 }
 
 int persona_signal_forward(int sig, void *siv, void *ucv)
@@ -361,7 +373,7 @@ int persona_signal_forward(int sig, void *siv, void *ucv)
 	struct ksiginfo *si = siv;
 	struct kucontext *uc = ucv;
 	struct i386_act *a;
-	int sync = si->si_code > KSI_USER && si->si_code < KSI_KERNEL && (SIGBIT(sig) & SYNCHRONOUS);
+	int sync = cpu_fault(sig, si);
 
 	if (sig < 1 || sig > KSIG_MAX)
 		return 0;

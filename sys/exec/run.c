@@ -44,6 +44,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "sys/persona.h"
@@ -158,6 +159,28 @@ static uint64_t kernel_auxval(uint64_t type)
 	if (f)
 		fclose(f);
 	return r;
+}
+
+/* The mmap base of a 32-bit task, as the kernel computes it for its
+ * top-down layout: below the stack top by the stack's rlimit and the guard
+ * gap, by at least PERSONA_MMAP_GAP_MIN and at most five sixths of the
+ * space. The i386 stack here is a fixed mapping, but the room the kernel
+ * leaves it to grow is left too, so the mmap area begins where it would
+ * natively and the space between the break and it is the program's. An
+ * unlimited stack gets the largest gap, as the kernel gives it (x86 keeps
+ * the top-down layout then; big mappings go to the bottom-up fallback). */
+static uint64_t i386_mmap_base(uint64_t stack_top)
+{
+	struct rlimit rl;
+	uint64_t gap = PERSONA_MMAP_GAP_MIN, gap_max = stack_top / 6 * 5;
+
+	if (getrlimit(RLIMIT_STACK, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= gap_max)
+		gap = gap_max;
+	else if (rl.rlim_cur + PERSONA_MMAP_GAP > gap)
+		gap = rl.rlim_cur + PERSONA_MMAP_GAP;
+	if (gap > gap_max)
+		gap = gap_max;
+	return (stack_top - gap) & ~(PAGE - 1);
 }
 
 static int add_aux(struct stack_args *s, uint64_t type, uint64_t val)
@@ -375,26 +398,26 @@ int cmd_run(int argc, char **argv)
 		if (pe.ph[k].type == PT_GNU_STACK)
 			stack_prot = PROT_READ | PROT_WRITE | ((pe.ph[k].flags & PF_X) ? PROT_EXEC : 0);
 	if (pe.bits == 32) {
-		/* the i386 stack just below the image; the mmap area below it */
+		/* the i386 stack just below the image; the mmap area below the
+		 * room the kernel would keep for the stack (i386_mmap_base) */
 		stack_hi = PERSONA_STACK_TOP;
 		stack_lo = stack_hi - PERSONA_STACK_SIZE;
 		if (mmap((void *)(uintptr_t)stack_lo, PERSONA_STACK_SIZE, stack_prot,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0) == MAP_FAILED)
 			return fail_file(prog, "cannot map the i386 stack", 126);
-		uint64_t mmap_top = stack_lo - PERSONA_MMAP_GAP;
+		uint64_t mmap_top = i386_mmap_base(stack_hi);
 		if (elf_map(&pe, pe.type == ET_DYN ? PERSONA_PIE_BASE : 0, &pl, err, sizeof(err)) < 0)
 			return fail_file(prog, err, 126);
 		if (pe.interp[0]) {
 			uint64_t lo, span = elf_span(&ie, &lo);
 			if (elf_map(&ie, (mmap_top - span) & ~(PAGE - 1), &il, err, sizeof(err)) < 0)
 				return fail_file(pe.interp, err, 126);
-			mmap_top = il.lo;
 		}
 		ia.mode = PERSONA_MODE_I386;
 		ia.stack_lo = (uint32_t)stack_lo;
 		ia.stack_hi = (uint32_t)stack_hi;
 		ia.brk_base = (uint32_t)PAGE_UP(pl.brk);
-		ia.mmap_top = (uint32_t)mmap_top;
+		ia.mmap_top = (uint32_t)mmap_top;       /* the mmap base: ld.so lies just below it */
 		ia.exe_lo = (uint32_t)pl.lo;
 		ia.exe_hi = (uint32_t)pl.hi;
 		ia.interp_lo = (uint32_t)il.lo;

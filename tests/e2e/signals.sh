@@ -4,12 +4,15 @@
 # siginfo and ucontext, sigqueue values, SA_RESETHAND/SA_NODEFER/SA_RESTART,
 # masks, sigsuspend, sigtimedwait, sigaltstack, faults with siglongjmp and
 # with a handler that moves eip, FPU state across handlers, EINTR, SIGCHLD,
-# signalfd (tests/prog/sigtest.c); then traps and kills in busybox sh.
+# signalfd, and the sigcontext of each CPU fault (trapno, err, cr2 for #UD,
+# #BP, #PF, #GP, #DE) (tests/prog/sigtest.c); then traps and kills in
+# busybox sh.
 # See lib/same.sh.
 . tests/e2e/lib/same.sh
 
 for kind in static dynamic; do
 	same "signals $kind (tests/prog/sigtest.c)" --portable -- "$progdir/sigtest-$kind"
+	same "CPU faults: trapno, err, cr2 $kind" --portable -- "$progdir/sigtest-$kind" traps
 done
 
 bb=$(dpkg -L busybox-static 2>/dev/null | grep '/bin/busybox$' | head -1)

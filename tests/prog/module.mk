@@ -11,7 +11,7 @@ PROG_HOST := tests/prog/noia32.c
 PROG_SRCS := $(filter-out $(PROG_HOST),$(wildcard tests/prog/*.c))
 PROG_NAMES := $(patsubst tests/prog/%.c,%,$(PROG_SRCS))
 PROG_BINS := $(foreach n,$(PROG_NAMES),$(PROG_DIR)/$(n)-static $(PROG_DIR)/$(n)-dynamic) \
-	$(PROG_DIR)/hello-static-pie $(PROG_DIR)/hello64-static $(PROG_DIR)/hello64-dynamic \
+	$(PROG_DIR)/hello-static-pie $(PROG_DIR)/addrspace-static-pie $(PROG_DIR)/hello64-static $(PROG_DIR)/hello64-dynamic \
 	$(PROG_DIR)/noia32
 PROG_CFLAGS := -m32 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
 
@@ -26,7 +26,7 @@ $(PROG_DIR)/%-dynamic: tests/prog/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -o $@ $<
 
-$(PROG_DIR)/hello-static-pie: tests/prog/hello.c | $(BUILD)/.deps-ok
+$(PROG_DIR)/%-static-pie: tests/prog/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -static-pie -o $@ $<
 

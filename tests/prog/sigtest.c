@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -233,6 +234,89 @@ static void case_fault(void)
 	signal(SIGSEGV, SIG_DFL);
 }
 
+/* ---- CPU faults: what the kernel says of each in the sigcontext -------- */
+static volatile int trap_sig, trap_code, trap_no, trap_err;
+static volatile uintptr_t trap_cr2;
+
+static void on_trap(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	trap_sig = sig;
+	trap_code = si->si_code;
+	trap_no = uc->uc_mcontext.gregs[REG_TRAPNO];
+	trap_err = uc->uc_mcontext.gregs[REG_ERR];
+	trap_cr2 = uc->uc_mcontext.cr2;
+	siglongjmp(jump, 1);
+}
+
+static void report_trap(const char *what, int with_cr2, uintptr_t addr)
+{
+	if (!trap_sig) {
+		printf("%s: no signal\n", what);
+		return;
+	}
+	printf("%s: sig %d code %d trapno %d err %#x", what, trap_sig, trap_code, trap_no, trap_err);
+	if (with_cr2)
+		printf(" cr2 is the address %d", trap_cr2 == addr);
+	printf("\n");
+	trap_sig = trap_code = trap_no = trap_err = 0;
+	trap_cr2 = 0;
+}
+
+static int *volatile read_only;
+static int *volatile unmapped;
+static volatile unsigned divisor;
+
+static void case_traps(void)
+{
+	static const int sigs[] = { SIGILL, SIGTRAP, SIGSEGV, SIGFPE };
+	unsigned quotient = 0;
+
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		set(sigs[i], on_trap, SA_NODEFER, 0);
+	read_only = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap((void *)unmapped, 4096);
+
+	if (!sigsetjmp(jump, 1))
+		__asm__ volatile("ud2");
+	report_trap("ud2 (#UD)", 0, 0);
+	if (!sigsetjmp(jump, 1))
+		__asm__ volatile("int3");
+	report_trap("int3 (#BP)", 0, 0);
+	if (!sigsetjmp(jump, 1))
+		*read_only = 1;
+	report_trap("write to a read-only page (#PF)", 1, (uintptr_t)read_only);
+	quotient = *(volatile int *)read_only;  /* now present: err gains the P bit */
+	if (!sigsetjmp(jump, 1))
+		*read_only = 1;
+	report_trap("write to a read-only page read before (#PF)", 1, (uintptr_t)read_only);
+	if (!sigsetjmp(jump, 1))
+		quotient = *(volatile int *)unmapped;
+	report_trap("read of an unmapped page (#PF)", 1, (uintptr_t)unmapped);
+	/* the kernel keeps the thread's last fault and shows it in the
+	 * sigcontext of any signal after it */
+	set(SIGUSR1, on_trap, 0, 0);
+	if (!sigsetjmp(jump, 1))
+		raise(SIGUSR1);
+	report_trap("a signal after it", 1, (uintptr_t)unmapped);
+	signal(SIGUSR1, SIG_DFL);
+	if (!sigsetjmp(jump, 1))
+		__asm__ volatile("hlt");
+	report_trap("hlt (#GP)", 0, 0);
+	if (!sigsetjmp(jump, 1))
+		__asm__ volatile("cli");
+	report_trap("cli (#GP)", 0, 0);
+	if (!sigsetjmp(jump, 1))
+		__asm__ volatile("divl %2" : "=a"(quotient) : "a"(1), "r"(divisor), "d"(0));
+	report_trap("divide by zero (#DE)", 0, 0);
+	(void)quotient;
+	munmap((void *)read_only, 4096);
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_DFL);
+}
+
 static volatile double fsum;
 
 static void on_alarm_fpu(int sig)
@@ -342,6 +426,7 @@ static const struct {
 	{ "mask", case_mask },
 	{ "altstack", case_altstack },
 	{ "fault", case_fault },
+	{ "traps", case_traps },
 	{ "fpu", case_fpu },
 	{ "eintr", case_eintr },
 	{ "sigchld", case_sigchld },

@@ -1,6 +1,7 @@
 /* tests/unit/test_xl_mem.c — the i386 address space: every mapping the
- * translator makes lies below persona_mmap_top (so below 4 GiB), hints are
- * honoured as the kernel's ia32 layer honours them, errors agree with it,
+ * translator makes lies below persona_mmap_top (so below 4 GiB), placed
+ * top-down as the kernel places them, hints are honoured as the kernel's
+ * ia32 layer honours them (raised to its mmap_min_addr), errors agree with it,
  * file mappings show the same bytes, and brk stays where it was put.
  */
 #include <setjmp.h>
@@ -64,13 +65,13 @@ static uint32_t free_low(uint32_t pages)
 	return LOW(p);
 }
 
+/* k32 and p32 sign-extend eax: an address above 2 GiB reads as negative */
+static long as_addr(long r) { return is_err(r) ? r : (long)(uint32_t)r; }
+
 static long p_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int f, uint32_t pgoff)
 {
-	return p32(I386_NR_mmap2, addr, len, prot, flags, f, pgoff);
+	return as_addr(p32(I386_NR_mmap2, addr, len, prot, flags, f, pgoff));
 }
-
-/* k32 sign-extends eax: an address above 2 GiB reads as negative */
-static long as_addr(long r) { return is_err(r) ? r : (long)(uint32_t)r; }
 
 static long k_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int f, uint32_t pgoff)
 {
@@ -97,6 +98,47 @@ static void top_taken_then_gap(void **state)
 	assert_int_equal((uint32_t)a, r + 24 * PG);
 	assert_int_equal(p32(I386_NR_munmap, a, 8 * PG, 0, 0, 0, 0), 0);
 	munmap(blocker, 32 * PG);
+}
+
+/* As the kernel's top-down allocator: the highest free range below the
+ * mmap base; space given back above is found again. */
+static void top_down_reuse(void **state)
+{
+	(void)state;
+	persona_test_init();
+	uint32_t r = free_low(64);
+	uint32_t saved = persona_mmap_top;
+	long a, b, c, d;
+
+	persona_mmap_top = r + 64 * PG;
+	a = p_mmap2(0, 8 * PG, RW, ANON, -1, 0);
+	b = p_mmap2(0, 8 * PG, RW, ANON, -1, 0);
+	assert_int_equal(a, r + 56 * PG);
+	assert_int_equal(b, r + 48 * PG);
+	assert_int_equal(p32(I386_NR_munmap, a, 8 * PG, 0, 0, 0, 0), 0);
+	c = p_mmap2(0, 4 * PG, RW, ANON, -1, 0);        /* the freed range, at its top */
+	assert_int_equal(c, r + 60 * PG);
+	d = p_mmap2(0, 8 * PG, RW, ANON, -1, 0);        /* 4 pages free above b: too few */
+	assert_int_equal(d, r + 40 * PG);
+	assert_int_equal(p32(I386_NR_munmap, r, 64 * PG, 0, 0, 0, 0), 0);
+	persona_mmap_top = saved;
+}
+
+/* A hint below the kernel's mmap_min_addr is raised to it, as the kernel
+ * raises it: the same address the kernel gives for the same hint. */
+static void hint_below_floor(void **state)
+{
+	(void)state;
+	persona_test_init();
+	void *k = mmap((void *)(uintptr_t)PG, PG, PROT_NONE, ANON, -1, 0);
+
+	assert_true(k != MAP_FAILED);
+	munmap(k, PG);
+	if ((uintptr_t)k >= 1ull << 32)
+		skip();         /* the kernel's floor is taken here: nothing to compare */
+	long p = p_mmap2(PG, PG, RW, ANON, -1, 0);
+	assert_int_equal(p, (long)(uintptr_t)k);
+	assert_int_equal(p32(I386_NR_munmap, p, PG, 0, 0, 0, 0), 0);
 }
 
 static void anonymous_below_top(void **state)
@@ -163,7 +205,7 @@ static void file_mappings(void **state)
 
 	*args = (struct i386_mmap_args){ 0, PG, PROT_READ, MAP_PRIVATE, (uint32_t)fd, 3 * PG };
 	k = as_addr(k32(I386_NR_mmap, LOW(args), 0, 0, 0, 0, 0));
-	p = p32(I386_NR_mmap, LOW(args), 0, 0, 0, 0, 0);
+	p = as_addr(p32(I386_NR_mmap, LOW(args), 0, 0, 0, 0, 0));
 	assert_false(is_err(k) || is_err(p));
 	assert_int_equal(((char *)p)[0], 'd');
 	assert_memory_equal((void *)k, (void *)p, PG);
@@ -245,7 +287,7 @@ static void fixed_protect_remap(void **state)
 	assert_int_equal((uint32_t)b, low);
 	assert_int_equal(p_mmap2(low + 3 * PG, PG, RW, ANON | MAP_FIXED, -1, 0), (long)(low + 3 * PG));
 	assert_int_equal(p32(I386_NR_mremap, low, 3 * PG, 6 * PG, 0, 0, 0), -ENOMEM);
-	b = p32(I386_NR_mremap, low, 3 * PG, 6 * PG, MREMAP_MAYMOVE, 0, 0);
+	b = as_addr(p32(I386_NR_mremap, low, 3 * PG, 6 * PG, MREMAP_MAYMOVE, 0, 0));
 	assert_false(is_err(b));
 	assert_true(b != (long)low && (uint64_t)b + 6 * PG <= persona_mmap_top);
 	assert_int_equal(((char *)b)[2 * PG - 1], 7);
@@ -266,21 +308,36 @@ static void program_break(void **state)
 	memset((void *)(uintptr_t)base, 1, 10000);
 	assert_int_equal(p32(I386_NR_brk, base + 5000, 0, 0, 0, 0, 0), base + 5000);
 	assert_int_equal(p32(I386_NR_brk, base - 1, 0, 0, 0, 0, 0), base + 5000);
-	/* something mapped above stops it: the break stays */
+	/* something mapped above stops it a page below, as the kernel's rule
+	 * has it (the new end and one page more must be free): the break stays */
 	cur = base + 5000;
 	uint32_t wall = (base & ~(PG - 1)) + 16 * PG;
 	assert_int_equal(p_mmap2(wall, PG, RW, ANON | MAP_FIXED, -1, 0), (long)wall);
 	assert_int_equal(p32(I386_NR_brk, wall + 100, 0, 0, 0, 0, 0), cur);
-	assert_int_equal(p32(I386_NR_brk, wall - 1, 0, 0, 0, 0, 0), wall - 1);
-	memset((void *)(uintptr_t)base, 2, wall - 1 - base);
+	assert_int_equal(p32(I386_NR_brk, wall - 1, 0, 0, 0, 0, 0), cur);
+	assert_int_equal(p32(I386_NR_brk, wall - PG + 1, 0, 0, 0, 0, 0), cur);
+	assert_int_equal(p32(I386_NR_brk, wall - PG, 0, 0, 0, 0, 0), wall - PG);
+	memset((void *)(uintptr_t)base, 2, wall - PG - base);
+	/* the gap page was only looked at: it is free again */
+	assert_int_equal(p_mmap2(wall - PG, PG, RW, ANON | MAP_FIXED_NOREPLACE, -1, 0), (long)(wall - PG));
+	p32(I386_NR_munmap, wall - PG, PG, 0, 0, 0, 0);
 	assert_int_equal(p32(I386_NR_brk, base, 0, 0, 0, 0, 0), base);
 	p32(I386_NR_munmap, wall, PG, 0, 0, 0, 0);
+	/* the mmap base walls it in the same way, as the native vDSO there does */
+	uint32_t saved = persona_mmap_top;
+	persona_mmap_top = base + 16 * PG;
+	assert_int_equal(p32(I386_NR_brk, base + 15 * PG + 1, 0, 0, 0, 0, 0), base);
+	assert_int_equal(p32(I386_NR_brk, base + 15 * PG, 0, 0, 0, 0, 0), base + 15 * PG);
+	assert_int_equal(p32(I386_NR_brk, base, 0, 0, 0, 0, 0), base);
+	persona_mmap_top = saved;
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(top_taken_then_gap),   /* first: the allocator is fresh */
+		cmocka_unit_test(top_down_reuse),
+		cmocka_unit_test(hint_below_floor),
 		cmocka_unit_test(anonymous_below_top),
 		cmocka_unit_test(hints),
 		cmocka_unit_test(file_mappings),
