@@ -20,10 +20,10 @@ if [ -z "$bb" ] || [ ! -x "$bb" ] || ! od -An -tx1 -j4 -N1 "$bb" | grep -q 01; t
 	skip "busybox sh signals" "the i386 busybox-static is not installed (tools/deps.sh installs it)"
 	exit 0
 fi
-same "sh: trap a signal sent to itself" -- "$bb" sh -c 'trap "echo caught USR1" USR1; kill -USR1 $$; echo after'
-same "sh: killed by SIGTERM (native status)" -- "$bb" sh -c 'kill -TERM $$; echo not reached'
-same "sh: trap while waiting for a child" -- "$bb" sh -c \
+same "sh: trap a signal sent to itself" --portable -- "$bb" sh -c 'trap "echo caught USR1" USR1; kill -USR1 $$; echo after'
+same "sh: killed by SIGTERM (native status)" --portable -- "$bb" sh -c 'kill -TERM $$; echo not reached'
+same "sh: trap while waiting for a child" --portable -- "$bb" sh -c \
 	'trap "echo got ALRM" ALRM; (sleep 0.1; kill -ALRM $$) & wait; echo done'
-same "sh: trap EXIT and INT" -- "$bb" sh -c 'trap "echo bye" EXIT; trap "echo int; exit 3" INT; kill -INT $$; echo no'
-same "timeout kills its child" -- "$bb" timeout -s TERM 1 "$bb" sleep 5
-same "kill -0 and kill -l" -- "$bb" sh -c 'kill -0 $$ && echo alive; kill -l 15'
+same "sh: trap EXIT and INT" --portable -- "$bb" sh -c 'trap "echo bye" EXIT; trap "echo int; exit 3" INT; kill -INT $$; echo no'
+same "timeout kills its child" --portable -- "$bb" timeout -s TERM 1 "$bb" sleep 5
+same "kill -0 and kill -l" --portable -- "$bb" sh -c 'kill -0 $$ && echo alive; kill -l 15'

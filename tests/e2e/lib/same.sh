@@ -114,7 +114,7 @@ same() {
 		return
 	fi
 	_exp=$expect_dir/$(expect_name "$_name")
-	if [ "$native_i386" = 0 ]; then
+	if [ "$native_i386" = 0 ] && is_i386 "$_prog"; then
 		if [ "$_portable" = 0 ] || [ ! -f "$_exp.rc" ]; then
 			_why="no native run here ($native_why)"
 			[ "$_portable" = 0 ] && _why="$_why, and its result depends on the host"
