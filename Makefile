@@ -2,6 +2,7 @@
 #
 #   make            build everything (installs missing Debian packages as root)
 #   make check      build and run every test; ends with "N passed, N failed"
+#   make check-vm   the same tests inside a QEMU guest with a stock Debian kernel
 #   make bench      build and run the benchmark suite; writes results/<host>-<date>/
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -42,7 +43,7 @@ TABLE   := personality/linux-i386.tbl
 GENTBL  := tools/gentbl.py
 GENERATED := $(GEN)/sysent.h $(GEN)/sysnr.h $(GEN)/sysent.inc $(GEN)/fastpath.inc $(GEN)/asm-offsets.inc
 
-.PHONY: all deps check bench install clean
+.PHONY: all deps check check-vm bench install clean
 all: deps
 
 # The dependency step: quick when nothing is missing; installs what is missing
@@ -61,6 +62,15 @@ include personality/module.mk
 
 check: all
 	@sh tests/run.sh $(BUILD)
+
+# The suite in a guest booting a stock Debian kernel (tools/vm/), for hosts
+# whose CPU cannot run 32-bit code; its own dependency step fetches QEMU, the
+# kernel and busybox only when this target is used. VMFLAGS go to
+# tools/vm/run.sh (e.g. --timeout 5400).
+check-vm: all
+	@sh tools/vm/deps.sh
+	@sh tools/vm/prepare.sh
+	@sh tools/vm/run.sh $(VMFLAGS) -- sh tests/run.sh $(BUILD)
 
 bench: all
 	@$(BUILD)/persona bench $(BENCHFLAGS)

@@ -15,6 +15,11 @@
 set -e
 . "$(dirname "$0")/common.sh"
 
+if [ -n "$PERSONA_IN_VM" ]; then
+	echo "persona: this is the check-vm guest already; check-vm does not nest" >&2
+	exit 2
+fi
+
 host_pkgs="qemu-system-x86 kmod"
 missing=""
 for p in $host_pkgs; do
@@ -32,6 +37,15 @@ if [ -n "$missing" ]; then
 	apt-get update -qq
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# Done when the packages chosen last time are there and apt's lists have not
+# changed since.
+request=${PERSONA_VM_KERNEL_PKG:-newest}
+if [ -f "$VM_CACHE/debs.list" ] && [ "$VM_CACHE/debs.list" -nt /var/lib/apt/lists ] &&
+	grep -qxF "request=$request" "$VM_CACHE/debs.list"; then
+	. "$VM_CACHE/debs.list"
+	[ -f "$kernel_deb" ] && [ -f "$busybox_deb" ] && exit 0
 fi
 
 # The newest "linux-image-X.Y-amd64" meta-package, else the distribution's
@@ -81,5 +95,5 @@ fetch_deb() {
 kdeb=$(fetch_deb "$image")
 bdeb=$(fetch_deb busybox-static:amd64)
 # what prepare.sh unpacks
-printf 'kernel_deb=%s\nbusybox_deb=%s\n' "$kdeb" "$bdeb" >"$VM_CACHE/debs.list.new"
+printf 'request=%s\nkernel_deb=%s\nbusybox_deb=%s\n' "$request" "$kdeb" "$bdeb" >"$VM_CACHE/debs.list.new"
 mv "$VM_CACHE/debs.list.new" "$VM_CACHE/debs.list"
