@@ -73,6 +73,7 @@ mem=${PERSONA_VM_MEM:-2048}
 cpus=${PERSONA_VM_CPUS:-$(nproc)}
 
 mkdir -p "$VM_BUILD"
+rm -f "$VM_BUILD/console.log" "$VM_BUILD/dmesg.log"    # no stale logs from an earlier run
 run=$(mktemp -d "$VM_BUILD/run.XXXXXX")
 qpid= catpid=
 cleanup() {
