@@ -1,6 +1,7 @@
 #!/bin/sh
-# tools/vm/deps.sh — what `make check-vm` needs beyond `make`: QEMU and kmod
-# installed on the host, and two Debian packages only *downloaded* into the
+# tools/vm/deps.sh — what `make check-vm` needs beyond `make`: QEMU, kmod
+# (depmod) and zstd (Debian's newer kernels are zstd-compressed) installed
+# on the host, and two Debian packages only *downloaded* into the
 # cache (never installed): a stock amd64 kernel (linux-image-*-amd64) and
 # busybox-static:amd64 (the host has busybox-static:i386 installed for the
 # tests, and the two cannot be installed side by side).
@@ -20,7 +21,7 @@ if [ -n "$PERSONA_IN_VM" ]; then
 	exit 2
 fi
 
-host_pkgs="qemu-system-x86 kmod"
+host_pkgs="qemu-system-x86 kmod zstd"
 missing=""
 for p in $host_pkgs; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

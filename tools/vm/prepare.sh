@@ -10,6 +10,8 @@
 set -e
 . "$(dirname "$0")/common.sh"
 cd "$VM_ROOT"
+# depmod lives in sbin, which a user's PATH may lack
+PATH=$PATH:/usr/sbin:/sbin
 PYTHON=${PYTHON:-python3}
 # 9p and its transport for the root, binfmt_misc for the binfmt test (the
 # guest cannot load modules once it has left the initramfs). Built-in ones
