@@ -92,8 +92,8 @@ static int ids_as_root(void)
 		CASE(getresgid, { BUF(0), BUF(8), BUF(16) }),
 		CASE(getresuid, { BUF(0), BAD, BUF(4) }),
 		CASE(getresuid, { LIT(0x10), BUF(2), BUF(4) }),
-		CASE(lchown, { BUF(64), LIT(0xffff), LIT(0xffff) }, path, sizeof(path)),
-		CASE(chown, { BUF(64), LIT(0x1ffff), LIT(0xffff) }, path, sizeof(path)),   /* 16 bits only */
+		CASE(lchown, { BUF(0), LIT(0xffff), LIT(0xffff) }, path, sizeof(path)),
+		CASE(chown, { BUF(0), LIT(0x1ffff), LIT(0xffff) }, path, sizeof(path)),   /* 16 bits only */
 		CASE(setfsuid, { LIT(0xffff) }),
 		CASE(setfsgid, { LIT(0x1ffff) }),
 		CASE(setreuid, { LIT(0xffff), LIT(0xffff) }),
