@@ -22,7 +22,7 @@ NASM    ?= nasm
 PYTHON  ?= python3
 WARN    := -Wall -Wextra -Werror
 # Host programs: the CLI, the loader, benchmarks, tests.
-CFLAGS_HOST := -O2 -g $(WARN) -I. -I$(GEN) -D_GNU_SOURCE
+CFLAGS_HOST := -O2 -g $(WARN) -I. -Ipersonality/c -I$(GEN) -D_GNU_SOURCE
 # The personality image: freestanding, position-independent code linked at a
 # fixed address; no vector registers (the i386 side expects them preserved),
 # no stack protector or %fs use (the loader's TLS is not ours). Branches are
@@ -30,7 +30,7 @@ CFLAGS_HOST := -O2 -g $(WARN) -I. -I$(GEN) -D_GNU_SOURCE
 # swing with where the linker happens to place it (Intel's JCC erratum
 # microcode penalises branches that cross one), which would drown the few
 # percent that variants of the dispatch differ by.
-CFLAGS_IMG  := -O2 -g $(WARN) -I. -I$(GEN) -ffreestanding -fno-builtin-printf \
+CFLAGS_IMG  := -O2 -g $(WARN) -I. -Ipersonality/c -I$(GEN) -ffreestanding -fno-builtin-printf \
 	-fPIE -fvisibility=hidden -fno-stack-protector -mgeneral-regs-only \
 	-fcf-protection=none -fno-asynchronous-unwind-tables -fno-jump-tables \
 	-fno-plt -fno-exceptions -fno-tree-loop-distribute-patterns \

@@ -45,7 +45,7 @@ persona_submit:
 	mov	r10, [rbx + SYSMSG_args + 24]
 	mov	r8,  [rbx + SYSMSG_args + 32]
 	mov	r9,  [rbx + SYSMSG_args + 40]
-; The trap's address is known to the signal code (xl_signal.c): a signal
+; The trap's address is known to the signal code (signal/signal.c): a signal
 ; the image defers here must not let the kernel restart the call behind
 ; the program's back, so it turns a restart into -EINTR at this address.
 global persona_submit_syscall

@@ -11,8 +11,8 @@
 #include <sys/mman.h>
 #include <stdio.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/sysent_types.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/core/sysent_types.h"
 #include "personality/persona_abi.h"
 #include "sysnr.h"
 #include "support/i386call.h"

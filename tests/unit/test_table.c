@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/sysent_types.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/core/sysent_types.h"
 #include "support/i386call.h"
 
 #define STR2(x) #x

@@ -13,8 +13,8 @@
 #include <time.h>
 #include <linux/time_types.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/vclock.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/rt/vclock.h"
 
 /* the kernel's clocks are read through glibc's 64-bit vDSO: within a few
  * ns of each other; this leaves room for preemption between the reads */

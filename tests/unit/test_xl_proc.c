@@ -22,8 +22,9 @@
 #include <sys/wait.h>
 #include <linux/futex.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/i386_types.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/xl/i386_types.h"
+#include "personality/c/rt/thread.h"
 #include "sysnr.h"
 #include "xl_diff.h"
 
