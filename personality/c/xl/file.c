@@ -18,8 +18,6 @@
 #include <asm-generic/fcntl.h>
 
 #define SEEK_SET_ 0
-#define S_IFMT_  0170000
-#define S_IFREG_ 0100000
 
 /* ---- open ---------------------------------------------------------------- */
 
@@ -147,50 +145,6 @@ XL(_llseek)
 	if (r < 0)
 		return r;
 	return copy_to_user(ARG3(f), &r, sizeof(int64_t));
-}
-
-/* ---- iovec arrays ------------------------------------------------------------ */
-
-long get_i386_iovec(struct iov_buf *b, uint32_t uiov, uint32_t n)
-{
-	b->iov = b->local;
-	b->mapped = 0;
-	if (n > I386_UIO_MAXIOV)
-		return -EINVAL;
-	if (n > IOV_LOCAL) {
-		uint64_t len = (uint64_t)n * sizeof(struct native_iovec);
-		long p = nsys6(__NR_mmap, 0, len, 3 /* PROT_READ|PROT_WRITE */,
-			       0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
-		if (sysmsg_failed(p))
-			return p;
-		b->iov = (struct native_iovec *)p;
-		b->mapped = len;
-	}
-	/* one element at a time: the first bad one decides the error, as in
-	 * copy_compat_iovec_from_user */
-	for (uint32_t i = 0; i < n; i++) {
-		struct i386_iovec v;
-
-		if (copy_from_user(&v, uiov + i * (uint32_t)sizeof(v), sizeof(v))) {
-			put_iov_buf(b);
-			return -EFAULT;
-		}
-		if (v.iov_len & 0x80000000u) {          /* negative as compat_ssize_t */
-			put_iov_buf(b);
-			return -EINVAL;
-		}
-		b->iov[i].iov_base = v.iov_base;
-		b->iov[i].iov_len = v.iov_len;
-	}
-	return 0;
-}
-
-void put_iov_buf(struct iov_buf *b)
-{
-	if (b->mapped)
-		nsys2(__NR_munmap, b->iov, b->mapped);
-	b->mapped = 0;
-	b->iov = b->local;
 }
 
 /* A bad iovec: the kernel looks at the fd (and, for positioned I/O, the

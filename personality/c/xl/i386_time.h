@@ -98,7 +98,7 @@ struct native_sigevent {
 _Static_assert(sizeof(struct native_sigevent) == 64, "x86-64 sigevent");
 _Static_assert(offsetof(struct native_sigevent, un.tid) == 16, "x86-64 sigevent tid");
 
-/* ---- conversions (xl/time.c): 0 or -EFAULT ---------------------------- */
+/* ---- conversions (xl/common.c): 0 or -EFAULT ---------------------------- */
 long get_i386_timespec(struct __kernel_timespec *ts, uint32_t uaddr);
 long put_i386_timespec(uint32_t uaddr, const struct __kernel_timespec *ts);
 long get_i386_timeval(struct __kernel_old_timeval *tv, uint32_t uaddr);

@@ -208,6 +208,10 @@ _Static_assert(sizeof(struct native_siginfo) == 128, "x86-64 siginfo");
 
 /* ---- file I/O ---------------------------------------------------------- */
 
+/* st_mode's file type bits (the same on both ABIs) */
+#define S_IFMT_  0170000
+#define S_IFREG_ 0100000
+
 struct i386_iovec { uint32_t iov_base, iov_len; };
 struct native_iovec { uint64_t iov_base, iov_len; };
 
@@ -250,7 +254,7 @@ static inline uint32_t low2high_id(uint16_t id) { return id == 0xffff ? 0xffffff
 /* struct rusage → i386 (xl/proc.c): 0 or -EFAULT */
 long put_i386_rusage(uint32_t uaddr, const struct native_rusage *r);
 
-/* The count of a sysfs "possible" list: nr_cpu_ids, nr_node_ids (xl/misc.c) */
+/* The count of a sysfs "possible" list: nr_cpu_ids, nr_node_ids (xl/common.c) */
 uint32_t persona_possible_ids(const char *path);
 
 /* A hashed ext4 directory that getdents has seen on this fd (xl/stat.c),
@@ -258,10 +262,10 @@ uint32_t persona_possible_ids(const char *path);
 int i386_hashdir(int fd);
 int64_t i386_hashdir_pos(int64_t pos32);
 
-/* open without O_LARGEFILE: a regular file over 2 GiB? (xl/stat.c) */
+/* open without O_LARGEFILE: a regular file over 2 GiB? (xl/common.c) */
 long i386_fd_too_big(int fd);
 
-/* iovec arrays (xl/file.c). An i386 array becomes a native one, on the
+/* iovec arrays (xl/common.c). An i386 array becomes a native one, on the
  * stack for short arrays, in a scratch mapping for long ones. */
 #define IOV_LOCAL 16
 struct iov_buf {

@@ -250,27 +250,6 @@ XL(migrate_pages)
 	return nsys4(__NR_migrate_pages, wide_s32(ARG0(f)), n1, ARG2(f) ? &from : NULL, ARG3(f) ? &to : NULL);
 }
 
-/* The number of ids in a sysfs "possible" list ("0", "0-3", "0,2-5"): the
- * last number plus one, as nr_cpu_ids and nr_node_ids are; 1 if the file
- * cannot be read. */
-uint32_t persona_possible_ids(const char *path)
-{
-	char buf[256];
-	long fd = nsys4(__NR_openat, -100, path, 0 /* O_RDONLY */, 0);
-	long n = fd < 0 ? -1 : nsys3(__NR_read, fd, buf, sizeof(buf));
-	uint32_t v = 0;
-
-	if (fd >= 0)
-		nsys1(__NR_close, fd);
-	for (long i = 0; i < n; i++) {
-		if (buf[i] >= '0' && buf[i] <= '9')
-			v = v * 10 + (uint32_t)(buf[i] - '0');
-		else if (buf[i] == '-' || buf[i] == ',')
-			v = 0;
-	}
-	return n > 0 ? v + 1 : 1;
-}
-
 static uint32_t node_ids(void)
 {
 	static uint32_t known;

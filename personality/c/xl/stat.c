@@ -12,8 +12,6 @@
 
 #include <asm-generic/fcntl.h>
 
-#define S_IFMT_  0170000
-#define S_IFREG_ 0100000
 
 /* ---- struct stat (106-108): 16-bit ids and nlink, 32-bit ino and size -- */
 
@@ -148,16 +146,6 @@ XL(fstatat64)
 {
 	return do_stat(__NR_newfstatat, wide_s32(ARG0(f)), ARG1(f), wide_s32(ARG3(f)), ARG2(f),
 		       put_i386_stat64);
-}
-
-/* Used by open: is this an fd of a regular file too big for a 32-bit off_t? */
-long i386_fd_too_big(int fd)
-{
-	struct native_stat s;
-
-	if (nsys2(__NR_fstat, fd, &s) < 0)
-		return 0;
-	return (s.st_mode & S_IFMT_) == S_IFREG_ && (uint64_t)s.st_size > I386_MAX_NON_LFS;
 }
 
 /* ---- statfs ------------------------------------------------------------ */

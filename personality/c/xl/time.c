@@ -16,66 +16,7 @@
  * makes every check it makes before reading, then fails with -EFAULT. */
 #define FAULT_ADDR ((long)-4096)
 
-/* ---- conversions ------------------------------------------------------ */
-
-long get_i386_timespec(struct __kernel_timespec *ts, uint32_t uaddr)
-{
-	struct i386_timespec t;
-
-	if (copy_from_user(&t, uaddr, sizeof(t)))
-		return -EFAULT;
-	ts->tv_sec = t.tv_sec;
-	ts->tv_nsec = t.tv_nsec;
-	return 0;
-}
-
-long put_i386_timespec(uint32_t uaddr, const struct __kernel_timespec *ts)
-{
-	struct i386_timespec t = { (int32_t)ts->tv_sec, (int32_t)ts->tv_nsec };
-
-	return copy_to_user(uaddr, &t, sizeof(t)) ? -EFAULT : 0;
-}
-
-long get_i386_timeval(struct __kernel_old_timeval *tv, uint32_t uaddr)
-{
-	struct i386_timeval t;
-
-	if (copy_from_user(&t, uaddr, sizeof(t)))
-		return -EFAULT;
-	tv->tv_sec = t.tv_sec;
-	tv->tv_usec = t.tv_usec;
-	return 0;
-}
-
-long put_i386_timeval(uint32_t uaddr, const struct __kernel_old_timeval *tv)
-{
-	struct i386_timeval t = { (int32_t)tv->tv_sec, (int32_t)tv->tv_usec };
-
-	return copy_to_user(uaddr, &t, sizeof(t)) ? -EFAULT : 0;
-}
-
-long get_i386_itimerspec(struct __kernel_itimerspec *its, uint32_t uaddr)
-{
-	struct i386_itimerspec t;
-
-	if (copy_from_user(&t, uaddr, sizeof(t)))
-		return -EFAULT;
-	its->it_interval.tv_sec = t.it_interval.tv_sec;
-	its->it_interval.tv_nsec = t.it_interval.tv_nsec;
-	its->it_value.tv_sec = t.it_value.tv_sec;
-	its->it_value.tv_nsec = t.it_value.tv_nsec;
-	return 0;
-}
-
-long put_i386_itimerspec(uint32_t uaddr, const struct __kernel_itimerspec *its)
-{
-	struct i386_itimerspec t = {
-		{ (int32_t)its->it_interval.tv_sec, (int32_t)its->it_interval.tv_nsec },
-		{ (int32_t)its->it_value.tv_sec, (int32_t)its->it_value.tv_nsec },
-	};
-
-	return copy_to_user(uaddr, &t, sizeof(t)) ? -EFAULT : 0;
-}
+/* ---- itimerval: only the itimer calls take one ------------------------ */
 
 static long get_i386_itimerval(struct __kernel_old_itimerval *itv, uint32_t uaddr)
 {
@@ -98,21 +39,6 @@ static long put_i386_itimerval(uint32_t uaddr, const struct __kernel_old_itimerv
 	};
 
 	return copy_to_user(uaddr, &t, sizeof(t)) ? -EFAULT : 0;
-}
-
-long get_i386_sigevent(struct native_sigevent *ev, uint32_t uaddr)
-{
-	/* value, signo, notify and tid: the first 16 bytes */
-	struct { uint32_t value; int32_t signo, notify, tid; } t;
-
-	if (copy_from_user(&t, uaddr, sizeof(t)))
-		return -EFAULT;
-	memset(ev, 0, sizeof(*ev));
-	ev->sigev_value = t.value;
-	ev->sigev_signo = t.signo;
-	ev->sigev_notify = t.notify;
-	ev->un.tid = t.tid;
-	return 0;
 }
 
 /* ---- clocks ----------------------------------------------------------- */
