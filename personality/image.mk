@@ -1,7 +1,8 @@
 # personality/image.mk — the personality image, its vDSO, installation.
 #
 # build/linux-i386.img: every object of $(PERS_LIB) (whole archive: the
-# table's handlers are weak references and would not pull their members in)
+# image is entered through its header, which names no member for the
+# linker to pull in)
 # plus the embedded i386 vDSO, linked at PERSONA_IMAGE_BASE by image.ld.
 # `persona run` maps it from the registry, or from beside build/persona when
 # nothing is registered.

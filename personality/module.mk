@@ -26,8 +26,8 @@ PERS_C_HDRS   := $(foreach l,$(PERS_LAYERS),$(wildcard personality/c/$(l)/*.h))
 PERS_ASM_SRCS := $(wildcard personality/asm/*.asm)
 PERS_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(PERS_C_SRCS)) $(patsubst %.asm,$(OBJ)/%.o,$(PERS_ASM_SRCS))
 PERS_LIB  := $(BUILD)/libpersona.a
-# Handlers are reached only through weak references from the table, which do
-# not pull archive members: link the whole archive.
+# The image is entered through its header (image_abi.h), not by symbols a
+# linker would follow from an entry point: link the whole archive.
 PERS_LIB_LINK := -Wl,--whole-archive $(PERS_LIB) -Wl,--no-whole-archive
 
 $(OBJ)/personality/c/%.o: personality/c/%.c $(GEN)/sysent.h $(GEN)/sysnr.h $(PERS_C_HDRS) sys/msg.h personality/persona_abi.h | $(BUILD)/.deps-ok

@@ -12,7 +12,6 @@
 #include "core/lfs.h"
 #include "personality/persona_abi.h"
 
-int persona_ring_can(uint32_t native_nr);
 
 struct pending {
 	struct sysmsg msg[PERSONA_BATCH_MAX];

@@ -3,8 +3,9 @@
  *
  * The table is built from build/gen/sysent.h, the X-macro the generator
  * writes from personality/linux-i386.tbl; nothing here lists calls by hand.
- * A missing XLATE/EMUL handler is a weak reference (NULL): the call returns
- * -ENOSYS and says so, and test_table fails for it.
+ * Every XLATE/EMUL row names its handler xl_<name>; one that no layer
+ * defines is a link error. The table is the only caller of handlers, and
+ * the only code that calls into xl/ (tests/e2e/layering.sh).
  */
 #include "core/persona.h"
 #include "core/state.h"
@@ -16,11 +17,11 @@
 _Static_assert(PERSONA_NR_BATCH == I386_NR_persona_batch, "persona_abi.h and the table agree");
 _Static_assert(PERSONA_NR_GATE == I386_NR_persona_gate, "persona_abi.h and the table agree");
 
-/* Weak declarations of every handler the table names. */
+/* Declarations of every handler the table names. */
 #define DECL_PASS(n)
 #define DECL_UNIMPL(n)
-#define DECL_XLATE(n) extern XL(n) __attribute__((weak));
-#define DECL_EMUL(n)  extern XL(n) __attribute__((weak));
+#define DECL_XLATE(n) XL(n);
+#define DECL_EMUL(n)  XL(n);
 #define SYSENT(nr, name, kind, target, tnr, nargs, t0, t1, t2, t3, t4, t5, fast, route, thr, reason, line) \
 	DECL_##kind(name)
 #include "sysent.h"
@@ -40,8 +41,6 @@ const struct sysent persona_sysent[SYSENT_SLOTS] = {
 #undef SYSENT
 };
 
-/* Hooks of later layers (--trace); NULL until linked in. */
-extern void persona_trace(struct i386_frame *f, long result) __attribute__((weak));
 
 /* The table slot of a number, or SYSENT_SLOTS when no row has it. */
 static inline uint32_t slot_of(uint32_t nr)
@@ -141,9 +140,7 @@ long persona_run_row(const struct sysent *e, struct i386_frame *f)
 		return pass_call(e, f);
 	case K_XLATE:
 	case K_EMUL:
-		if (likely(e->handler != NULL))
-			return e->handler(f);
-		return persona_enosys(f->nr, "no handler linked into this image");
+		return e->handler(f);
 	default:
 		return persona_enosys(f->nr, e->reason);
 	}
@@ -156,7 +153,7 @@ long persona_run_row(const struct sysent *e, struct i386_frame *f)
  * the switch becomes a tree of compares and direct calls. */
 #define CASE_PASS(nr_, name_)   case nr_: return pass_call(&persona_sysent[SYSENT_SLOT(nr_)], f);
 #define CASE_UNIMPL(nr_, name_) case nr_: return persona_enosys(nr_, persona_sysent[SYSENT_SLOT(nr_)].reason);
-#define CASE_XLATE(nr_, name_)  case nr_: return xl_##name_ ? xl_##name_(f) : persona_enosys(nr_, "no handler linked into this image");
+#define CASE_XLATE(nr_, name_)  case nr_: return xl_##name_(f);
 #define CASE_EMUL(nr_, name_)   CASE_XLATE(nr_, name_)
 
 static long dispatch_row(uint32_t nr, uint32_t slot, struct i386_frame *f)
@@ -197,7 +194,7 @@ int32_t persona_syscall(struct i386_frame *f)
 	st->calls[slot < SYSENT_SLOTS ? slot : ARRAY_SIZE(st->calls) - 1]++;
 	r = dispatch_row(nr, slot, f);
 	f->eax = (uint32_t)r;
-	if (unlikely(persona_opts.trace) && persona_trace)
+	if (unlikely(persona_opts.trace))
 		persona_trace(f, r);
 	return (int32_t)f->eax;
 }

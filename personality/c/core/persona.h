@@ -41,6 +41,10 @@ long nsys6(long nr, long a, long b, long c, long d, long e, long f);
 
 /* A batch through the table's route (or a forced one: SYSMSG_ROUTE_*). */
 long persona_batch_run(struct sysmsg *msgs, uint32_t count, uint32_t route);
+/* Whether the io_uring route can run native number native_nr (ring.c). */
+int persona_ring_can(uint32_t native_nr);
+/* --trace: one strace-style line for the call just made (trace.c). */
+void persona_trace(struct i386_frame *f, long result);
 
 /* ---- foreign memory (personality/asm/uaccess.asm) -------------------- */
 /* 0 or -EFAULT; a fault inside these is fixed up by persona_fault_fixup(). */
@@ -53,6 +57,14 @@ long strncpy_from_user(char *dst, uint32_t src, size_t n);
 /* Called by a SIGSEGV/SIGBUS handler with the faulting rip: if it lies in
  * a uaccess routine, returns the fix-up address to resume at, else 0. */
 uint64_t persona_fault_fixup(uint64_t rip);
+/* foreign ranges must end below this (uaccess.asm): the image base for an
+ * i386 program */
+extern uint64_t persona_user_limit;
+/* the native trap instructions of the submit stub (submit.asm): a signal
+ * that lands on one was taken by a call that may have blocked */
+extern char persona_submit_syscall[], persona_trap6[];
+/* lfence; rdtsc (tsc.asm) */
+uint64_t persona_tsc_ordered(void);
 
 /* ---- freestanding helpers (lib.c) ------------------------------------ */
 void  *memcpy(void *d, const void *s, size_t n);

@@ -2,7 +2,6 @@
  * call, "name(args) = result", each argument printed by its type in the
  * table (signed, unsigned, pointer, descriptor, 64-bit pair). */
 #include "core/persona.h"
-#include "reflect/reflect.h"
 #include "core/sysent_types.h"
 
 #define ERRNO_MAX 4095

@@ -58,6 +58,7 @@
 #include "core/plock.h"
 #include "signal/ksig.h"
 #include "reflect/reflect.h"
+#include "rt/image.h"
 #include "core/sysent_types.h"
 #include "sysnr.h"
 
@@ -500,7 +501,6 @@ static int code_store64(uint64_t addr, const uint8_t *bytes, uint32_t n)
 	return 1;
 }
 
-void persona_gate_int80_64(void);              /* gate64.asm */
 
 #define SITE64_SLOTS 256u                       /* power of two */
 #define TRAMP64_SIZE 48u

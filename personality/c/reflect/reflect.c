@@ -56,7 +56,6 @@ static int ia32_gate = -1;
 static volatile uint64_t probe_page;
 static volatile int probe_seen;      /* 1: SIGSYS (a gate exists), 2: #GP (none) */
 
-long reflect_probe_call(uint64_t page, uint32_t nr);
 
 
 /* Reads the two bytes at an instruction address of the interrupted code:
@@ -348,7 +347,7 @@ void persona_reflect_child(void)
 }
 
 /* The image's init calls this once its own handlers are in place. */
-long persona_init_hook(const struct persona_init_args *a)
+long persona_reflect_init(const struct persona_init_args *a)
 {
 	const struct persona_image_header *h = (const void *)(uintptr_t)PERSONA_IMAGE_BASE;
 	uint32_t mode = REFLECT_SUD, form;

@@ -24,7 +24,8 @@
  * runs is deferred and delivered before i386 code resumes
  * (persona_signal_exit), never inside the translator.
  *
- * State is per process for now; a thread layer makes it per thread.
+ * Reflection's state is per thread (the kernel keeps SUD per thread): each
+ * thread arms its own (persona_reflect_child in a new thread or a child).
  */
 #ifndef PERSONA_REFLECT_H
 #define PERSONA_REFLECT_H
@@ -61,6 +62,10 @@ void persona_reflect_child(void);
  * gate); probed once, without ever reaching that gate. */
 int persona_ia32_gate_present(void);
 
+/* The probe (reflect.asm): one int $0x80 from the page at page with eax =
+ * nr, to see whether the kernel has an ia32 gate. */
+long reflect_probe_call(uint64_t page, uint32_t nr);
+
 /* persona_init_args.no_patch: 0 patches in the default form, 1 is
  * --no-patch, 2 is --patch=page0. */
 
@@ -91,27 +96,17 @@ int  persona_patch_state(uint32_t site);
  * rewrite stays on reflection from now on. */
 extern volatile uint32_t persona_patch_threaded;
 
-/* ---- i386 signals (signal/signal.c, signal/frame.c) --------------------- */
-/* The image's 64-bit handler for every signal that has an i386 handler. */
-void persona_signal_entry(int sig, void *siginfo, void *ucontext);
-/* A signal the image's own fault or SIGSYS handler does not consume (a
- * program fault, a kill): deliver it to the program. 1 if delivered,
- * ignored or deferred; 0 if it must take its native default action (the
- * caller restores SIG_DFL and lets it happen). */
-int  persona_signal_forward(int sig, void *siginfo, void *ucontext);
-/* Before i386 code resumes from frame f: deliver deferred signals by
- * rewriting f. uc is the reflected call's ucontext (its mask and FPU state
- * are what rt_sigreturn restores), or NULL on the gate's way out. */
-void persona_signal_exit(struct i386_frame *f, void *uc);
-/* Records the actions inherited across exec (ignored signals) at start. */
-void persona_signal_init(void);
-/* The ucontext of the reflected call in progress, or NULL: calls that
- * change the signal mask must change the mask rt_sigreturn restores. */
-#include "rt/image.h"
-#define persona_reflect_uc (persona_self()->reflect_uc)
-
-/* ---- --stats, --trace ----------------------------------------------- */
-void persona_stats_dump(void);
-void persona_trace(struct i386_frame *f, long result);
+/* ---- the image's start-up and fault handler (rt/image.c, rt/fault.c) -- */
+/* After the image's own set-up: arms reflection as the options say (SUD,
+ * seccomp, or none), starts site patching, records the inherited signal
+ * actions. 0 or -errno. */
+struct persona_init_args;
+long persona_reflect_init(const struct persona_init_args *a);
+/* The SIGSEGV/SIGBUS handler's question for a fault it does not fix up
+ * itself: an int $0x80 on a kernel without an ia32 gate (reflected here), or
+ * a fault the i386 program should see as its own signal. Returns 1 when it
+ * dealt with it (the context may have been rewritten), 0 to let the signal
+ * kill. */
+int persona_reflect_fault(int sig, void *siginfo, void *ucontext);
 
 #endif

@@ -17,9 +17,8 @@
 #include "rt/image.h"
 #include "rt/thread.h"
 #include "signal/ksig.h"
+#include "reflect/reflect.h"
 
-/* Later layers (reflect.c, signal/signal.c); weak so partial images link. */
-extern int persona_signal_forward(int sig, void *siginfo, void *ucontext) __attribute__((weak));
 
 static uint8_t altstack[PERSONA_ALTSTACK_SIZE] __attribute__((aligned(64)));
 
@@ -175,13 +174,13 @@ static void fault_handler(int sig, struct ksiginfo *si, struct kucontext *uc)
 	}
 	if (from_kernel && sig == KSIGSEGV && tls_fixup(sc))
 		return;
-	if (persona_reflect_fault && persona_reflect_fault(sig, si, uc))
+	if (persona_reflect_fault(sig, si, uc))
 		return;
 	if (sc->cs == PERSONA_USER64_CS && sc->rip >= PERSONA_IMAGE_BASE && sc->rip < PERSONA_IMAGE_LIMIT) {
 		/* a bug of the personality itself: say where, then die of it */
 		pout("fault in the personality: signal %d at rip %p, address %p",
 		     sig, (void *)sc->rip, (void *)si->u.fault.addr);
-	} else if (persona_signal_forward && persona_signal_forward(sig, si, uc)) {
+	} else if (persona_signal_forward(sig, si, uc)) {
 		return;
 	}
 	/* The native default action: re-executing the instruction faults again

@@ -11,25 +11,21 @@
 #include "rt/image.h"
 #include "rt/vclock.h"
 #include "rt/procself.h"
+#include "reflect/reflect.h"
+#include "signal/ksig.h"
 
 #define ELFCLASS32      1
 #define ELFCLASS64      2
 #define ELFOSABI_SYSV   0
 #define ELFOSABI_GNU    3
 
-long persona_image_init(const struct persona_init_args *a);
-void persona_start32(uint32_t entry, uint32_t esp) __attribute__((noreturn));
 static void enter32(uint32_t entry, uint32_t esp) __attribute__((noreturn));
-void persona_start64(uint64_t entry, uint64_t rsp) __attribute__((noreturn));
-void persona_gate_init(void);
 
 /* Linker-script and vDSO symbols: weak so that this file also links into
  * the test programs, which have neither. */
 extern char __persona_image_end[] __attribute__((weak));
 extern char persona_vdso_start[] __attribute__((weak));
 
-/* uaccess.asm: foreign ranges must end below this */
-extern uint64_t persona_user_limit;
 
 /* Writable section: its initializer holds link-time addresses, which a
  * position-independent test program must be able to relocate. */
@@ -146,12 +142,7 @@ long persona_image_init(const struct persona_init_args *a)
 	r = persona_fault_init();
 	if (r < 0)
 		return r;
-	if (persona_init_hook) {
-		r = persona_init_hook(a);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return persona_reflect_init(a);
 }
 
 /* The loader's start32: the initial stack is the program's view of
@@ -162,7 +153,6 @@ static void enter32(uint32_t entry, uint32_t esp)
 	persona_start32(entry, esp);
 }
 
-int persona_fastpath(struct i386_frame *f);      /* fastpath.asm */
 _Static_assert(offsetof(struct persona_thread, frame) == 0, "the gate saves into the thread's struct");
 
 void persona_gate_dispatch(struct i386_frame *f)
@@ -176,6 +166,5 @@ void persona_gate_dispatch(struct i386_frame *f)
 	} else {
 		persona_syscall(f);
 	}
-	if (persona_exit_hook)
-		persona_exit_hook(f);
+	persona_signal_gate_exit(f);
 }

@@ -9,20 +9,23 @@
 #include "personality/image_abi.h"
 #include "core/state.h"
 
-/* The gate's C side: runs the call, then persona_exit_hook if linked. */
-void persona_gate_dispatch(struct i386_frame *f);
+/* The loader's entry points (the image header names them): init, and the
+ * start of an i386 or x86-64 program (gate.asm). */
+long persona_image_init(const struct persona_init_args *a);
+void persona_start32(uint32_t entry, uint32_t esp) __attribute__((noreturn));
+void persona_start64(uint64_t entry, uint64_t rsp) __attribute__((noreturn));
+/* The gate's fixed entries and the stack the main thread's C runs on
+ * (gate.asm). */
+void persona_gate_init(void);
+/* The asm fast path of the PASS rows the table marks fast: 1 if it ran the
+ * call, 0 to take the C dispatch (fastpath.asm). */
+int persona_fastpath(struct i386_frame *f);
+/* A rewritten 64-bit int $0x80 site's trampoline target (gate64.asm). */
+void persona_gate_int80_64(void);
 
-/* Hooks other layers may define (weak: NULL when not linked in). */
-/* called by init after the image's own set-up: reflection, seccomp, ... */
-extern long persona_init_hook(const struct persona_init_args *a) __attribute__((weak));
-/* called by the gate after every call, before i386 code resumes (deferred
- * signal delivery may rewrite the frame) */
-extern void persona_exit_hook(struct i386_frame *f) __attribute__((weak));
-/* called by the SIGSEGV/SIGBUS handler for a fault the image does not fix
- * up itself: an int $0x80 on a kernel without an ia32 gate, or a fault the
- * i386 program should see as its own signal. Returns 1 when it dealt with
- * it (the context may have been rewritten), 0 to let the signal kill. */
-extern int persona_reflect_fault(int sig, void *siginfo, void *ucontext) __attribute__((weak));
+/* The gate's C side: runs the call, then the signal layer's way out
+ * (persona_signal_gate_exit). */
+void persona_gate_dispatch(struct i386_frame *f);
 
 /* The vDSO's addresses (absolute symbols of the embedded vDSO; 0 in a
  * program that does not embed it, such as the unit tests): AT_SYSINFO, and

@@ -72,7 +72,6 @@ static int served_getres(int32_t c)
 	return served_gettime(c) || c == CLOCK_REALTIME_COARSE || c == CLOCK_MONOTONIC_COARSE;
 }
 
-uint64_t persona_tsc_ordered(void);        /* tsc.asm: lfence; rdtsc */
 #define tsc_ordered persona_tsc_ordered
 
 /* ticks * rate >> 32 without overflow for any 64-bit ticks */

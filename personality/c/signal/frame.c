@@ -253,8 +253,7 @@ static void fpstate32_fill(struct _fpstate_32 *fp, const uint8_t fx[FXSAVE_SIZE]
 /* The vDSO's sigreturn trampolines (a handler without SA_RESTORER returns
  * there, as on the i386 kernel); absent in test programs, where the frame's
  * own retcode serves. */
-extern char persona_vdso_sigreturn[] __attribute__((weak));
-extern char persona_vdso_rt_sigreturn[] __attribute__((weak));
+/* (persona_vdso_sigreturn, persona_vdso_rt_sigreturn: rt/image.h) */
 
 static int on_altstack(uint32_t sp)
 {

@@ -247,4 +247,27 @@ int  persona_uc_is_64bit(uint16_t cs);
 void persona_frame_from_uc(struct i386_frame *f, const void *uc);
 void persona_frame_to_uc(const struct i386_frame *f, const struct i386_frame *was, void *uc, int wide);
 
+/* ---- delivery and the signal calls' state (signal/signal.c) ------------ */
+/* The image's 64-bit handler for every signal that has an i386 handler. */
+void persona_signal_entry(int sig, void *siginfo, void *ucontext);
+/* A signal the image's own fault or SIGSYS handler does not consume (a
+ * program fault, a kill): deliver it to the program. 1 if delivered,
+ * ignored or deferred; 0 if it must take its native default action (the
+ * caller restores SIG_DFL and lets it happen). */
+int  persona_signal_forward(int sig, void *siginfo, void *ucontext);
+/* Before i386 code resumes from frame f: deliver deferred signals by
+ * rewriting f. uc is the reflected call's ucontext (its mask and FPU state
+ * are what rt_sigreturn restores), or NULL on the gate's way out. */
+void persona_signal_exit(struct i386_frame *f, void *uc);
+/* Records the actions inherited across exec (ignored signals) at start. */
+void persona_signal_init(void);
+/* The gate's way out, after every call, before i386 code resumes:
+ * delivers deferred signals (rewriting f) and makes a restart a handler
+ * asked for. */
+void persona_signal_gate_exit(struct i386_frame *f);
+/* The ucontext of the reflected call in progress, or NULL: calls that
+ * change the signal mask must change the mask rt_sigreturn restores. */
+#define persona_reflect_uc (persona_self()->reflect_uc)
+
+
 #endif

@@ -75,9 +75,6 @@ static inline int sigstate_idle(struct persona_sigstate *ss)
 #define last_fault          (persona_sig_self()->last_fault)
 #define restart_pending     (persona_sig_self()->restart_pending)
 
-/* the native trap instructions of the image (submit.asm) */
-extern char persona_submit_syscall[], persona_trap6[];
-
 /* ---- masks -------------------------------------------------------------- */
 
 static uint64_t native_mask_get(void)
@@ -403,7 +400,7 @@ int persona_signal_forward(int sig, void *siv, void *ucv)
 }
 
 /* the gate's way out */
-void persona_exit_hook(struct i386_frame *f)
+void persona_signal_gate_exit(struct i386_frame *f)
 {
 	struct persona_sigstate *ss = persona_gate_thread(f)->sig;
 

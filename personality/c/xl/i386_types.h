@@ -287,7 +287,5 @@ long persona_vm_reserve(uint32_t len);
 void persona_vm_released(uint32_t addr, uint64_t len);
 /* The end of the mapping that starts at start (from /proc/self/maps), or 0. */
 uint64_t persona_vm_mapping_end(uint64_t start);
-/* Shown every range that becomes executable (the site patcher). */
-extern void persona_code_mapped(uint32_t addr, uint32_t len) __attribute__((weak));
 
 #endif

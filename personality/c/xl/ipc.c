@@ -36,11 +36,6 @@ enum { IPC_SEMOP = 1, IPC_SEMGET, IPC_SEMCTL, IPC_SEMTIMEDOP,
  * temporary mapping sized by the queue limit (msgmax). */
 #define MSG_STACK 8192
 
-/* The i386 address-space allocator; without it (a test linking only this
- * file's neighbours), a MAP_32BIT reservation stands in. */
-#pragma weak persona_vm_reserve
-#pragma weak persona_vm_released
-
 /* ---- ipc_perm ----------------------------------------------------------- */
 
 static void perm64_out(struct i386_ipc64_perm *o, const struct native_ipc64_perm *p)
@@ -536,15 +531,9 @@ XL(shmctl)
 /* A PROT_NONE range of len bytes inside the i386 address space. */
 static long reserve_low(uint64_t len)
 {
-	long r;
-
 	if (len == 0 || len > 0xffffffffull)
 		return -ENOMEM;
-	if (persona_vm_reserve)
-		return persona_vm_reserve((uint32_t)len);
-	r = nsys6(__NR_mmap, 0, len, PROT_NONE,
-		  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_32BIT, -1, 0);
-	return r;
+	return persona_vm_reserve((uint32_t)len);
 }
 
 /* Without an address the kernel would attach above 4 GiB: reserve a range
@@ -589,7 +578,7 @@ static long do_shmdt(uint32_t addr)
 	long r = nsys1(__NR_shmdt, wide_u32(addr));
 
 	/* the segment's length is not known here */
-	if (!r && persona_vm_released)
+	if (!r)
 		persona_vm_released(addr, 0);
 	return r;
 }

@@ -34,6 +34,7 @@
 #include "core/persona.h"
 #include "rt/image.h"
 #include "xl/i386_types.h"
+#include "reflect/reflect.h"
 
 #define PROT_EXEC_            0x4
 #define PROT_READ_WRITE_      0x3
@@ -53,7 +54,6 @@
 #define PAGE_MASK_            (~(uint64_t)(I386_PAGE_SIZE - 1))
 #define PAGE_ALIGN(x)         (((uint64_t)(x) + I386_PAGE_SIZE - 1) & PAGE_MASK_)
 
-extern uint64_t persona_user_limit;     /* uaccess.asm: the image base */
 
 static uint32_t cursor;                 /* the last top-down placement; 0: none known */
 static uint64_t gap_above;              /* no free range in [cursor, mmap base) is larger */
@@ -133,7 +133,7 @@ static uint64_t mmap_floor(void)
 
 static void code_mapped(uint32_t addr, uint64_t len, uint32_t prot)
 {
-	if ((prot & PROT_EXEC_) && persona_code_mapped)
+	if (prot & PROT_EXEC_)
 		persona_code_mapped(addr, (uint32_t)len);
 }
 
