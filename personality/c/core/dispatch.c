@@ -22,8 +22,7 @@ _Static_assert(PERSONA_NR_GATE == I386_NR_persona_gate, "persona_abi.h and the t
 #define DECL_UNIMPL(n)
 #define DECL_XLATE(n) XL(n);
 #define DECL_EMUL(n)  XL(n);
-#define SYSENT(nr, name, kind, target, tnr, nargs, t0, t1, t2, t3, t4, t5, fast, route, thr, reason, line) \
-	DECL_##kind(name)
+#define SYSENT(nr, name, kind, ...) DECL_##kind(name)
 #include "sysent.h"
 #undef SYSENT
 
@@ -33,10 +32,9 @@ _Static_assert(PERSONA_NR_GATE == I386_NR_persona_gate, "persona_abi.h and the t
 #define HANDLER_EMUL(n)   xl_##n
 
 const struct sysent persona_sysent[SYSENT_SLOTS] = {
-#define SYSENT(nr_, name_, kind_, target_, tnr_, nargs_, t0, t1, t2, t3, t4, t5, fast_, route_, thr_, reason_, line_) \
+#define SYSENT(nr_, name_, kind_, target_, tnr_, reason_, line_, ...) \
 	[SYSENT_SLOT(nr_)] = { .handler = HANDLER_##kind_(name_), .name = #name_, .reason = reason_, \
-		.target = #target_, .tnr = (tnr_), .kind = K_##kind_, .nargs = (nargs_), \
-		.types = { t0, t1, t2, t3, t4, t5 }, .fast = fast_, .route = route_, .thr = (thr_), .nr = (nr_) },
+		.target = #target_, .tnr = (tnr_), .kind = K_##kind_, .nr = (nr_), __VA_ARGS__ },
 #include "sysent.h"
 #undef SYSENT
 };
@@ -160,8 +158,7 @@ static long dispatch_row(uint32_t nr, uint32_t slot, struct i386_frame *f)
 {
 	(void)slot;             /* the switch finds the row by its number */
 	switch (nr) {
-#define SYSENT(nr_, name_, kind_, target_, tnr_, nargs_, t0, t1, t2, t3, t4, t5, fast_, route_, thr_, reason_, line_) \
-	CASE_##kind_(nr_, name_)
+#define SYSENT(nr_, name_, kind_, ...) CASE_##kind_(nr_, name_)
 #include "sysent.h"
 #undef SYSENT
 	default:
