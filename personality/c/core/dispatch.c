@@ -71,7 +71,7 @@ xl_fn persona_handler(uint32_t nr)
 
 /* -ENOSYS with one log line per number per process (numbers beyond the
  * table share the last bit, so a program probing many of them logs once). */
-long persona_enosys(uint32_t nr, const char *why)
+long persona_enosys(uint32_t nr, const char *why, ...)
 {
 	const struct sysent *e = persona_lookup(nr);
 	uint32_t bit = e ? (uint32_t)(e - persona_sysent) : SYSENT_SLOTS;
@@ -79,9 +79,14 @@ long persona_enosys(uint32_t nr, const char *why)
 
 	PERSONA_REFUSED();
 	if (!(*word & (1ull << (bit % 64)))) {
+		char detail[160];
+		va_list ap;
+
 		*word |= 1ull << (bit % 64);
-		plog("i386 system call %u (%s) not supported: %s", nr,
-		     e ? e->name : "unknown", why ? why : "not in the table");
+		va_start(ap, why);
+		pvsnprintf(detail, sizeof(detail), why, ap);
+		va_end(ap);
+		plog("i386 system call %u (%s) not supported: %s", nr, e ? e->name : "unknown", detail);
 	}
 	return -ENOSYS;
 }
@@ -140,7 +145,7 @@ long persona_run_row(const struct sysent *e, struct i386_frame *f)
 	case K_EMUL:
 		return e->handler(f);
 	default:
-		return persona_enosys(f->nr, e->reason);
+		return persona_enosys(f->nr, "%s", e->reason);
 	}
 }
 
@@ -150,7 +155,7 @@ long persona_run_row(const struct sysent *e, struct i386_frame *f)
  * kernels dispatch to avoid indirect branches. Built with -fno-jump-tables,
  * the switch becomes a tree of compares and direct calls. */
 #define CASE_PASS(nr_, name_)   case nr_: return pass_call(&persona_sysent[SYSENT_SLOT(nr_)], f);
-#define CASE_UNIMPL(nr_, name_) case nr_: return persona_enosys(nr_, persona_sysent[SYSENT_SLOT(nr_)].reason);
+#define CASE_UNIMPL(nr_, name_) case nr_: return persona_enosys(nr_, "%s", persona_sysent[SYSENT_SLOT(nr_)].reason);
 #define CASE_XLATE(nr_, name_)  case nr_: return xl_##name_(f);
 #define CASE_EMUL(nr_, name_)   CASE_XLATE(nr_, name_)
 
@@ -162,7 +167,7 @@ static long dispatch_row(uint32_t nr, uint32_t slot, struct i386_frame *f)
 #include "sysent.h"
 #undef SYSENT
 	default:
-		return persona_enosys(nr, NULL);
+		return persona_enosys(nr, "not in the table");
 	}
 }
 #define PERSONA_DISPATCH_NAME "switch"
@@ -171,7 +176,7 @@ static long dispatch_row(uint32_t nr, uint32_t slot, struct i386_frame *f)
 static long dispatch_row(uint32_t nr, uint32_t slot, struct i386_frame *f)
 {
 	return likely(slot < SYSENT_SLOTS) ? persona_run_row(&persona_sysent[slot], f)
-					   : persona_enosys(nr, NULL);
+					   : persona_enosys(nr, "not in the table");
 }
 #define PERSONA_DISPATCH_NAME "table"
 #endif

@@ -37,7 +37,10 @@ _Static_assert(SYSENT_SLOTS < 1024 + 8, "persona_stats.calls is large enough");
 extern const struct sysent persona_sysent[SYSENT_SLOTS];
 const struct sysent *persona_lookup(uint32_t nr);
 xl_fn    persona_handler(uint32_t nr);
-long     persona_enosys(uint32_t nr, const char *why);
+/* The one way to refuse a call: -ENOSYS, and one log line per number per
+ * process naming it and why (a printf format: the detail of this refusal,
+ * formatted only when the line is written). */
+long     persona_enosys(uint32_t nr, const char *why, ...) __attribute__((format(printf, 2, 3)));
 uint32_t persona_widen(const struct sysent *e, const uint32_t reg[6], uint64_t out[6]);
 long     persona_run_row(const struct sysent *e, struct i386_frame *f);
 

@@ -19,6 +19,7 @@
 #include "core/persona.h"
 #include "rt/image.h"
 #include "rt/thread.h"
+#include "core/sysent_types.h"
 #include "reflect/reflect.h"
 #include "signal/ksig.h"
 #include "sysnr.h"
@@ -213,13 +214,11 @@ static long clone_common(struct i386_frame *f, uint64_t flags, uint32_t newsp,
 	if (flags & CLONE_THREAD)
 		return persona_thread_clone(f, flags, newsp, ptid, tls, ctid);
 	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) {
-		plog("clone: CLONE_VM without CLONE_VFORK needs a thread's personality state: -ENOSYS");
-		return -ENOSYS;
+		return persona_enosys(f->nr, "CLONE_VM without CLONE_VFORK needs a thread's personality state");
 	}
 	if ((flags & CLONE_VM) && (flags & CLONE_SETTLS)) {
 		/* the LDT is per address space: a new TLS there is a thread's */
-		plog("clone: CLONE_VM with CLONE_SETTLS needs a thread's personality state: -ENOSYS");
-		return -ENOSYS;
+		return persona_enosys(f->nr, "CLONE_VM with CLONE_SETTLS needs a thread's personality state");
 	}
 	if (flags & CLONE_VM)
 		return vfork_shared(f, flags, newsp, ptid, ctid);
@@ -247,21 +246,20 @@ XL(clone3)
 	if (ca.flags & CLONE_THREAD) {
 		/* pidfd is read only with CLONE_PIDFD, which a thread here cannot have */
 		if (ca.set_tid || (ca.flags & CLONE_INTO_CGROUP) || (ca.exit_signal & ~0xffull)) {
-			plog("clone3: a thread with set_tid or a cgroup is not supported: -ENOSYS");
-			return -ENOSYS;
+			return persona_enosys(f->nr, "a thread with set_tid or a cgroup");
 		}
 		return persona_thread_clone(f, ca.flags | ca.exit_signal,
 					    ca.stack ? (uint32_t)(ca.stack + ca.stack_size) : 0,
 					    (uint32_t)ca.parent_tid, (uint32_t)ca.tls, (uint32_t)ca.child_tid);
 	}
 	if (ca.flags & CLONE_VM) {
-		/* glibc falls back to clone, which handles CLONE_VFORK */
+		/* not refused but answered: glibc's posix_spawn tries clone3
+		 * first and takes -ENOSYS as the cue to use clone, which serves
+		 * it; a log line here would come with every posix_spawn */
 		return -ENOSYS;
 	}
-	if (ca.flags & CLONE_SETTLS) {
-		plog("clone3: CLONE_SETTLS without CLONE_VM is not supported: -ENOSYS");
-		return -ENOSYS;
-	}
+	if (ca.flags & CLONE_SETTLS)
+		return persona_enosys(f->nr, "CLONE_SETTLS without CLONE_VM");
 	uint32_t newsp = ca.stack ? (uint32_t)(ca.stack + ca.stack_size) : 0;
 	ca.stack = 0;
 	ca.stack_size = 0;

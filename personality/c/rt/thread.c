@@ -21,6 +21,7 @@
 #include "core/persona.h"
 #include "rt/image.h"
 #include "rt/thread.h"
+#include "core/sysent_types.h"
 #include "signal/ksig.h"
 #include "core/plock.h"
 #include "reflect/reflect.h"
@@ -106,17 +107,14 @@ long persona_thread_clone(struct i386_frame *f, uint64_t flags, uint32_t newsp,
 	if ((flags & (CLONE_VM | CLONE_SIGHAND)) != (CLONE_VM | CLONE_SIGHAND) ||
 	    (flags & (CLONE_VFORK | CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)) ||
 	    (flags & CLONE_PIDFD)) {
-		plog("clone: thread flags %#llx are not supported: -ENOSYS", (unsigned long long)flags);
-		return -ENOSYS;
+		return persona_enosys(f->nr, "thread flags %#llx", (unsigned long long)flags);
 	}
 	if (!(flags & CLONE_SETTLS)) {
 		/* the gate tells threads apart by their TLS slot */
-		plog("clone: a thread without CLONE_SETTLS is not supported: -ENOSYS");
-		return -ENOSYS;
+		return persona_enosys(f->nr, "a thread without CLONE_SETTLS");
 	}
 	if (f->way == WAY_INT80_64 || f->way == WAY_DIRECT) {
-		plog("clone: threads of 64-bit code are not supported: -ENOSYS");
-		return -ENOSYS;
+		return persona_enosys(f->nr, "threads of 64-bit code");
 	}
 	b = block_take(&i);
 	if (!b)

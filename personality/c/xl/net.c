@@ -23,6 +23,7 @@
  * line when the kernel would read them.
  */
 #include "core/persona.h"
+#include "core/sysent_types.h"
 #include "xl/i386_net.h"
 #include "xl/i386_time.h"
 #include <linux/net.h>
@@ -726,9 +727,7 @@ static long do_setsockopt(int32_t fd, int32_t level, int32_t name, uint32_t uval
 		long r = nsys5(__NR_setsockopt, (long)fd, level, name, FAULT_ADDR, len);
 		if (r != -EFAULT)
 			return r;
-		PERSONA_REFUSED();
-		plog("setsockopt level %d option %d: i386 layout not converted", level, name);
-		return -ENOSYS;
+		return persona_enosys(I386_NR_setsockopt, "level %d option %d: i386 layout not converted", level, name);
 	}
 	return nsys5(__NR_setsockopt, (long)fd, level, name, wide_u32(uval), len);
 }
@@ -767,9 +766,7 @@ static long do_getsockopt(int32_t fd, int32_t level, int32_t name, uint32_t uval
 		r = nsys5(__NR_getsockopt, (long)fd, level, name, FAULT_ADDR, &len);
 		if (r != -EFAULT)
 			return r;
-		PERSONA_REFUSED();
-		plog("getsockopt level %d option %d: i386 layout not converted", level, name);
-		return -ENOSYS;
+		return persona_enosys(I386_NR_getsockopt, "level %d option %d: i386 layout not converted", level, name);
 	}
 	return nsys5(__NR_getsockopt, (long)fd, level, name, wide_u32(uval), wide_u32(ulen));
 }
