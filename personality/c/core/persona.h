@@ -49,6 +49,9 @@ void persona_trace(struct i386_frame *f, long result);
 /* ---- foreign memory (personality/asm/uaccess.asm) -------------------- */
 /* 0 or -EFAULT; a fault inside these is fixed up by persona_fault_fixup(). */
 long copy_from_user(void *dst, uint32_t src, size_t n);
+/* Atomic compare-and-swap of the foreign word at uaddr: 1 if desired was
+ * stored, 0 if the word held another value (left in *expected), -EFAULT. */
+long cmpxchg_user_u32(uint32_t uaddr, uint32_t *expected, uint32_t desired);
 long copy_to_user(uint32_t dst, const void *src, size_t n);
 long clear_user(uint32_t dst, size_t n);
 /* Copies a NUL-terminated string of at most n bytes including the NUL:

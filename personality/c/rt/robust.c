@@ -100,14 +100,15 @@ static void robust_release(uint32_t uaddr, int32_t tid, int pending)
 				nsys3(__NR_futex, (uint64_t)uaddr, FUTEX_WAKE_, 1);
 			return;
 		}
-		{
-			uint32_t nv = (v & FUTEX_WAITERS_) | FUTEX_OWNER_DIED_;
-			if (__atomic_compare_exchange_n((uint32_t *)(uintptr_t)uaddr, &v, nv, 0,
-							__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-				if (v & FUTEX_WAITERS_)
-					nsys3(__NR_futex, (uint64_t)uaddr, FUTEX_WAKE_, 1);
-				return;
-			}
+		/* another thread may change the word meanwhile: retry with
+		 * the value found */
+		long r = cmpxchg_user_u32(uaddr, &v, (v & FUTEX_WAITERS_) | FUTEX_OWNER_DIED_);
+		if (r < 0)
+			return;
+		if (r == 1) {
+			if (v & FUTEX_WAITERS_)
+				nsys3(__NR_futex, (uint64_t)uaddr, FUTEX_WAKE_, 1);
+			return;
 		}
 	}
 }
