@@ -1,7 +1,7 @@
 # persona — a Linux i386 system-call personality in ring 3 on x86-64 Linux.
 #
 #   make            build everything (installs missing Debian packages as root)
-#   make check      build and run every test; ends with "N passed, N failed"
+#   make check      build and run every test; ends with "N passed, N failed, N skipped"
 #   make bench      build and run the benchmark suite; writes results/<host>-<date>/
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean

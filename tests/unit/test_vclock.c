@@ -1,5 +1,5 @@
 /* tests/unit/test_vclock.c — the clock page behind the i386 vDSO's clocks
- * (personality/c/vclock.c) against the kernel's own clocks: the gate's
+ * (personality/c/rt/vclock.c) against the kernel's own clocks: the gate's
  * answers and the vDSO's extrapolation (done here in C the way
  * personality/vdso/vclock.asm does it) lie between two kernel reads, and
  * never go backwards across re-anchors.

@@ -79,13 +79,14 @@ size_t strlen(const char *s);
 /* printf subset: %s %c %d %i %u %x %p %%, with l/ll/z and width/0 flags */
 int    pvsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 int    psnprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* One line to the personality's log fd (stderr unless --log): "persona[pid]: ..." */
-/* plog: a remark, written only when a log was asked for (--log,
- * PERSONA_LOG); pout: asked-for output or a failure, to the log or stderr. */
+/* One line, "persona[pid]: ...". plog: a remark, written only when a log
+ * was asked for (--log, PERSONA_LOG); pout: asked-for output or a failure,
+ * to the log or else stderr. */
 void   plog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void   pout(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A call refused for want of a translation: counted for --stats (the log
- * line, if any, is the caller's). */
+/* A call refused for want of a translation: counted for --stats. Refusals
+ * with -ENOSYS go through persona_enosys (sysent_types.h), which counts and
+ * logs; an ioctl refused with -ENOTTY (xl/file.c) counts here itself. */
 #define PERSONA_REFUSED() __atomic_add_fetch(&persona_stats.refused, 1, __ATOMIC_RELAXED)
 
 /* ---- the dispatch (dispatch.c, driven by the generated table) -------- */

@@ -2,7 +2,8 @@
  *
  * A batch whose operations io_uring can do is written into the submission
  * ring and handed to the kernel as ONE message (io_uring_enter) through the
- * submit stub, so the stub stays the only code that traps. Set up lazily on
+ * submit stub, like every other native call (the ring adds no trap of its
+ * own; personality/asm/submit.asm lists the few stubs that trap elsewhere). Set up lazily on
  * first use with raw messages (the image has no libc, so liburing's library
  * calls are out; the uapi structures are all we need). A linked message maps
  * to IOSQE_IO_LINK on its predecessor, which io_uring cancels with

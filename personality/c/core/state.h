@@ -25,7 +25,7 @@ struct persona_thread {
 	struct persona_sigstate *sig;
 	/* the ucontext of the reflected call in progress, or NULL */
 	void *reflect_uc;
-	/* threads other than the main one (thread.c): the kernel clears
+	/* threads other than the main one (rt/thread.c): the kernel clears
 	 * native_ctid when the thread has gone, and only then may its stacks
 	 * be reused; prog_ctid is the program's CLONE_CHILD_CLEARTID word */
 	volatile int32_t native_ctid;

@@ -48,7 +48,7 @@ void asm_offsets(void)
 	OFFSET(STATS_calls, persona_stats, calls);
 	OFFSET(STATS_way, persona_stats, way);
 	OFFSET(OPTS_trace, persona_opts, trace);
-	/* the gate's per-thread state and the fixed layout (image.h, layout.h);
+	/* the gate's per-thread state and the fixed layout (core/state.h, personality/layout.h);
 	 * addresses above 2 GiB print negative: NASM users mask them with U32() */
 	OFFSET(THREAD_frame, persona_thread, frame);
 	OFFSET(THREAD_kstack_top, persona_thread, kstack_top);

@@ -28,7 +28,7 @@ _Static_assert(sizeof(struct i386_user_desc) == sizeof(persona_main_thread.tls_d
 #define UD_EMPTY_BITS   0x7fu
 #define UD_EMPTY_VALUE  0x28u   /* read_exec_only | seg_not_present */
 
-/* The calling thread: the %gs slot names it (image.h). */
+/* The calling thread: the %gs slot names it (core/state.h). */
 static struct persona_thread *current_thread(void)
 {
 	return persona_self();

@@ -2,8 +2,11 @@
  *
  * The image has no libc, so the x86-64 ucontext/sigaction the kernel uses
  * and the i386 (compat) layouts the program sees are spelled out here once,
- * with their sizes asserted. Private to reflect.c, patch.c, signal/signal.c and
- * signal/frame.c.
+ * with their sizes asserted; then what the signal layer offers the others:
+ * the program's signal state and masks, the frame builder, the ucontext <->
+ * frame conversion, delivery. The image's own signal handlers (rt/fault.c,
+ * reflect/reflect.c) and the calls that wait or mask (rt/, xl/poll.c)
+ * include it.
  */
 #ifndef PERSONA_KSIG_H
 #define PERSONA_KSIG_H

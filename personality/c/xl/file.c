@@ -7,7 +7,7 @@
  * is kept: open/openat/open_by_handle_at without it refuse a
  * regular file over 2 GiB with EOVERFLOW, as generic_file_open does, and,
  * for O_TRUNC, before the file is truncated; the descriptor is marked
- * (lfs.c), so that F_GETFL hides the bit and writes and truncation stop at
+ * (core/lfs.c), so that F_GETFL hides the bit and writes and truncation stop at
  * 2 GiB as the kernel stops them for a 32-bit caller.
  */
 #include "core/persona.h"
@@ -159,7 +159,7 @@ static long iov_error(long err, long nr, long fd, long pos)
 
 #define RWF_APPEND_ 0x10
 
-/* A write into a descriptor without O_LARGEFILE stops at 2 GiB (lfs.c):
+/* A write into a descriptor without O_LARGEFILE stops at 2 GiB (core/lfs.c):
  * the vector is cut to the room left, or the write fails with EFBIG. */
 static long iov_room(struct iov_buf *b, uint32_t n, long fd, long pos, long flags)
 {
@@ -371,7 +371,7 @@ static long do_fcntl64(long fd, uint32_t cmd, uint32_t arg)
 	}
 	case F_GETFL:
 		/* the bit the kernel keeps for a 32-bit caller that did not ask
-		 * for it (lfs.c); F_SETFL cannot change it, natively either */
+		 * for it (core/lfs.c); F_SETFL cannot change it, natively either */
 		r = nsys2(__NR_fcntl, fd, F_GETFL);
 		return r >= 0 && persona_lfs_hidden(fd) ? r & ~(long)O_LARGEFILE : r;
 	case F_DUPFD:

@@ -43,7 +43,7 @@ static long put_i386_itimerval(uint32_t uaddr, const struct __kernel_old_itimerv
 
 /* ---- clocks ----------------------------------------------------------- */
 
-/* Through the vDSO's clock page (vclock.c): the vDSO falls back here when
+/* Through the vDSO's clock page (rt/vclock.c): the vDSO falls back here when
  * its anchor is old, and the answer must continue what it returned. */
 XL(clock_gettime)
 {
