@@ -15,11 +15,14 @@
 # to the handlers it names (xl_<name>), wherever they are defined. A
 # reference is an undefined symbol of one object (nm -u) that another object
 # of the personality defines; symbols no object defines (the linker script's,
-# the vDSO blob's) are not calls between layers. Each reference against the
-# rule fails its layer's case and is named: object, symbol, where it lives.
+# the vDSO blob's) are not calls between layers. The sources' #include
+# lines follow the same rule: a file of a layer includes headers of the
+# layers it may call (and the ABI headers, the generated ones, the
+# system's). Each call or include against the rule fails its layer's case
+# and is named: object, symbol and where it lives; file and header.
 #
-# A last case builds a small tree with one call of each forbidden kind and
-# checks that the checker names every one.
+# A last case builds a small tree with one call of each forbidden kind (and
+# one forbidden include) and checks that the checker names every one.
 cd "$(dirname "$0")/../.." || exit 1
 build=${PERSONA_BUILD:-build}
 obj=$build/obj
@@ -76,8 +79,20 @@ check() {
 		case $user:$sym in */core/dispatch.o:xl_*) continue ;; esac
 		case " $(allowed "$from") " in
 		*" $to "*) ;;
-		*) echo "$from ${user#"$root"/} $sym ${def#"$root"/}" >> "$out" ;;
+		*) echo "$from ${user#"$root"/} calls $sym, defined in ${def#"$root"/}" >> "$out" ;;
 		esac
+	done
+	# the headers the sources include, by layer folder
+	( cd "$src" && find personality/c -mindepth 2 -name '*.[ch]' ) | sort | while read -r f; do
+		from=$(layer_of "./$f" .)
+		sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([a-z]*\)\/\([^"]*\)".*/\1 \2/p' "$src/$f" |
+		while read -r to hdr; do
+			case " $LAYERS " in *" $to "*) ;; *) continue ;; esac
+			case " $(allowed "$from") " in
+			*" $to "*) ;;
+			*) echo "$from $f includes $to/$hdr" >> "$out" ;;
+			esac
+		done
 	done
 	return 0
 }
@@ -93,8 +108,7 @@ if ! check . "$obj" "$tmp/violations"; then
 fi
 for l in $LAYERS; do
 	if grep -q "^$l " "$tmp/violations"; then
-		notok "$l calls only $(allowed "$l")" \
-			"$(grep "^$l " "$tmp/violations" | awk '{ printf "%s calls %s, defined in %s\n", $2, $3, $4 }')"
+		notok "$l calls only $(allowed "$l")" "$(grep "^$l " "$tmp/violations" | cut -d' ' -f2-)"
 	else
 		ok "$l calls only $(allowed "$l")"
 	fi
@@ -115,16 +129,19 @@ mk() {  # folder name source
 	mk c/rt image 'long xl_helper(void); long lib_fn(void); long rt_fn(void) { return xl_helper() + lib_fn(); }' &&
 	mk c/signal frame 'long xl_thing(void); long sig_fn(void) { return xl_thing(); }' &&
 	mk asm gate 'long xl_helper(void); long gate_fn(void) { return xl_helper(); }' &&
-	mk c/xl thing 'long core_fn(void); long xl_thing(void) { return core_fn(); } long xl_helper(void) { return 0; }'
+	mk c/xl thing 'long core_fn(void); long xl_thing(void) { return core_fn(); } long xl_helper(void) { return 0; }' &&
+	printf '#include "core/persona.h"\n#include "rt/image.h"\n' > "$tmp/s/personality/c/core/bad.h" &&
+	printf '#include "signal/ksig.h"\n#include "sysnr.h"\n' > "$tmp/s/personality/c/xl/fine.h"
 } 2>"$tmp/cc.err"
 if [ -s "$tmp/cc.err" ] || ! check "$tmp/s" "$tmp/t" "$tmp/want"; then
 	notok "the checker names calls against the rule" "cannot build its test objects: $(head -3 "$tmp/cc.err")"
 else
 	cat > "$tmp/expected" <<EOF
-asm personality/asm/gate.o xl_helper personality/c/xl/thing.o
-core personality/c/core/lib.o rt_fn personality/c/rt/image.o
-rt personality/c/rt/image.o xl_helper personality/c/xl/thing.o
-signal personality/c/signal/frame.o xl_thing personality/c/xl/thing.o
+asm personality/asm/gate.o calls xl_helper, defined in personality/c/xl/thing.o
+core personality/c/core/bad.h includes rt/image.h
+core personality/c/core/lib.o calls rt_fn, defined in personality/c/rt/image.o
+rt personality/c/rt/image.o calls xl_helper, defined in personality/c/xl/thing.o
+signal personality/c/signal/frame.o calls xl_thing, defined in personality/c/xl/thing.o
 EOF
 	sort "$tmp/want" > "$tmp/got"
 	if cmp -s "$tmp/expected" "$tmp/got"; then

@@ -25,7 +25,8 @@
 #include <sys/wait.h>
 
 #include "personality/c/core/persona.h"
-#include "personality/c/xl/i386_types.h"
+#include "personality/c/core/i386_types.h"
+#include "personality/c/xl/common.h"
 #include "sysnr.h"
 #include "xl_diff.h"
 

@@ -31,7 +31,7 @@
  * take the C path, where persona_lfs_pass() looks at them first.
  */
 #include "core/persona.h"
-#include "xl/i386_types.h"
+#include "core/i386_types.h"
 #include "core/sysent_types.h"
 #include "core/lfs.h"
 #include "sysnr.h"

@@ -8,6 +8,7 @@
 #define PERSONA_STATE_H
 
 #include "personality/layout.h"
+#include "personality/image_abi.h"    /* PERSONA_MODE_*: persona_process.mode */
 #include "core/frame.h"
 
 /* Per-thread personality state. The gate finds it from the LDT slot of the

@@ -58,7 +58,8 @@
 #include "core/plock.h"
 #include "signal/ksig.h"
 #include "reflect/reflect.h"
-#include "rt/image.h"
+#include "core/state.h"
+#include "core/stubs.h"
 #include "core/sysent_types.h"
 #include "sysnr.h"
 

@@ -27,7 +27,8 @@
 #include <linux/seccomp.h>
 
 #include "core/persona.h"
-#include "rt/image.h"
+#include "core/state.h"
+#include "core/stubs.h"
 #include "signal/ksig.h"
 #include "reflect/reflect.h"
 #include "sysnr.h"

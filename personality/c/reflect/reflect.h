@@ -62,10 +62,6 @@ void persona_reflect_child(void);
  * gate); probed once, without ever reaching that gate. */
 int persona_ia32_gate_present(void);
 
-/* The probe (reflect.asm): one int $0x80 from the page at page with eax =
- * nr, to see whether the kernel has an ia32 gate. */
-long reflect_probe_call(uint64_t page, uint32_t nr);
-
 /* persona_init_args.no_patch: 0 patches in the default form, 1 is
  * --no-patch, 2 is --patch=page0. */
 

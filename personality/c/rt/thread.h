@@ -7,6 +7,7 @@
 #define PERSONA_RT_THREAD_H
 
 #include "core/state.h"
+#include "core/stubs.h"
 
 /* ---- rt/thread.c -------------------------------------------------------- */
 /* clone(CLONE_THREAD): a thread with state of its own; the child's tid in
@@ -43,17 +44,11 @@ long persona_tls_for_thread(struct persona_thread *parent, struct persona_thread
  * | 3) in the calling thread, or 0 if sel is none of ours */
 uint16_t persona_tls_ldt_selector(uint16_t sel);
 
-/* ---- personality/asm: the stubs that start and leave threads ------------- */
-/* resume i386 code as the frame says (gate.asm) */
-void persona_gate_leave(struct i386_frame *f) __attribute__((noreturn));
-/* a vfork child on its own stack (gate.asm); the child runs
- * persona_vfork_child (rt/process.c) */
-long persona_clone_vfork(uint64_t flags, void *stack, uint32_t *ptid, uint32_t *ctid, uint64_t tls);
+/* ---- the children of the clone stubs (core/stubs.h) ---------------------- */
+/* a vfork child, on its own stack: its own signal stack, then i386 code */
 void persona_vfork_child(void) __attribute__((noreturn));
-/* a thread on its own stacks (thread.asm); the child runs
- * persona_thread_start (rt/thread.c) */
-long persona_clone_thread(uint64_t flags, void *stack, uint32_t *ptid, volatile int32_t *ctid,
-			  struct persona_thread *t);
+/* a new thread, on its personality stack: its %gs, signal stack,
+ * reflection and mask, then i386 code */
 void persona_thread_start(struct persona_thread *t) __attribute__((noreturn));
 
 #endif

@@ -13,9 +13,9 @@
  * and a fresh FPU state.
  */
 #include "core/persona.h"
-#include "rt/image.h"
+#include "core/state.h"
+#include "core/stubs.h"
 #include "signal/ksig.h"
-#include "reflect/reflect.h"
 
 #define FX_FCW       0
 #define FX_FSW       2

@@ -215,7 +215,7 @@ struct persona_sigstate {
 };
 /* the main thread's (its struct persona_thread has sig == NULL) */
 extern struct persona_sigstate persona_main_sigstate;
-#include "rt/image.h"
+#include "core/state.h"
 static inline struct persona_sigstate *persona_sig_self(void)
 {
 	struct persona_sigstate *s = persona_self()->sig;

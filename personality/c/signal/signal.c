@@ -36,9 +36,9 @@
  * gate would close that window).
  */
 #include "core/persona.h"
-#include "rt/image.h"
+#include "core/state.h"
+#include "core/stubs.h"
 #include "signal/ksig.h"
-#include "reflect/reflect.h"
 
 #define RESERVED     (SIGBIT(KSIGSEGV) | SIGBIT(KSIGBUS) | SIGBIT(KSIGSYS))
 #define UNBLOCKABLE  (SIGBIT(KSIGKILL) | SIGBIT(KSIGSTOP))

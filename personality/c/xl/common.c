@@ -6,7 +6,8 @@
  * each keeps state of its own that only its calls change.
  */
 #include "core/persona.h"
-#include "xl/i386_types.h"
+#include "core/i386_types.h"
+#include "xl/common.h"
 #include "xl/i386_time.h"
 
 /* ---- conversions ------------------------------------------------------ */

@@ -11,7 +11,8 @@
  * 2 GiB as the kernel stops them for a 32-bit caller.
  */
 #include "core/persona.h"
-#include "xl/i386_types.h"
+#include "core/i386_types.h"
+#include "xl/common.h"
 #include "rt/procself.h"
 #include "core/lfs.h"
 

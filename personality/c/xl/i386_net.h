@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "xl/i386_types.h"         /* struct i386_iovec, struct native_iovec */
+#include "core/i386_types.h"         /* struct i386_iovec, struct native_iovec */
 
 _Static_assert(sizeof(struct i386_iovec) == 8, "i386 compat_iovec");
 

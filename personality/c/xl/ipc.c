@@ -10,7 +10,8 @@
 #include "core/persona.h"
 #include "xl/i386_ipc.h"
 #include "xl/i386_time.h"
-#include "xl/i386_types.h"
+#include "core/i386_types.h"
+#include "xl/common.h"
 #include <linux/ipc.h>
 #include <linux/sem.h>
 #include <linux/msg.h>

@@ -33,7 +33,8 @@
  */
 #include "core/persona.h"
 #include "rt/image.h"
-#include "xl/i386_types.h"
+#include "core/i386_types.h"
+#include "xl/common.h"
 #include "reflect/reflect.h"
 
 #define PROT_EXEC_            0x4

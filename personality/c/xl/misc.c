@@ -4,7 +4,8 @@
  * the same call; what is not converted fails with -ENOSYS and a log line.
  */
 #include "core/persona.h"
-#include "xl/i386_types.h"
+#include "core/i386_types.h"
+#include "xl/common.h"
 #include "core/sysent_types.h"
 
 /* ---- quotactl: struct if_dqblk is 68 bytes on i386, 72 on x86-64 ------- */

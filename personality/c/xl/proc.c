@@ -8,7 +8,8 @@
  */
 #include "core/persona.h"
 #include "core/plock.h"
-#include "xl/i386_types.h"
+#include "core/i386_types.h"
+#include "xl/common.h"
 #include "core/sysent_types.h"
 
 #define NGROUPS_MAX_ 65536
