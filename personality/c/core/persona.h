@@ -106,12 +106,13 @@ struct persona_stats {
 	uint64_t refused;                 /* calls refused (ENOSYS, an unknown ioctl or option): process-wide */
 };
 extern struct persona_stats persona_stats;
-/* A count goes up by a plain increment while the program has one thread,
- * atomically once it has made another (patch.c sets persona_patch_threaded
- * then): --stats must not lose calls that threads make at once. */
-extern volatile uint32_t persona_patch_threaded;
+/* Set (core/state.c's) once the program has made a second thread
+ * (rt/thread.c): counts go up atomically from then on, so that --stats
+ * loses no calls threads make at once, and the site patcher stops
+ * rewriting sites that need more than one store. */
+extern volatile uint32_t persona_multithreaded;
 #define STAT_INC(c) do { \
-	if (unlikely(persona_patch_threaded)) \
+	if (unlikely(persona_multithreaded)) \
 		__atomic_add_fetch(&(c), 1, __ATOMIC_RELAXED); \
 	else \
 		(c)++; \

@@ -26,6 +26,9 @@ struct persona_thread *persona_thread_by_slot[PERSONA_TLS_SLOT_FIRST + PERSONA_T
 uint32_t persona_mmap_top = PERSONA_MMAP_TOP_DEFAULT;
 uint32_t persona_brk_base;
 
+/* the program has made a second thread (rt/thread.c sets it) */
+volatile uint32_t persona_multithreaded;
+
 /* Locks of process-wide tables; a fork child re-initialises every one. */
 plock_t persona_patch_lock;     /* reflect/patch.c: the site pool */
 plock_t persona_robust_lock;    /* rt/robust.c: the robust-list heads */

@@ -97,7 +97,6 @@ static uint32_t patch_form = PATCH_OFF;
 static uint32_t gate_entry;
 static uint32_t pool_next, pool_end;
 uint32_t persona_patch_pool_hint;        /* where the trampoline pool goes; 0: anywhere low */
-volatile uint32_t persona_patch_threaded;
 
 static struct site *site_find(uint32_t addr, int insert)
 {
@@ -246,7 +245,7 @@ static int code_store(uint32_t addr, const uint8_t *bytes, uint32_t n)
 		start = addr + n - 8;
 	int one_store = (start & ~(CACHE_LINE - 1)) == line && start + 8 <= line + CACHE_LINE &&
 			((start + 7) & ~(CACHE_LINE - 1)) == line;
-	if (!one_store && persona_patch_threaded)
+	if (!one_store && persona_multithreaded)
 		return 0;
 	/* writable already (its own byte written back succeeds)? */
 	if (copy_to_user(addr, &probe, 1) < 0) {
@@ -482,7 +481,7 @@ static int code_store64(uint64_t addr, const uint8_t *bytes, uint32_t n)
 		    (start & ~(uint64_t)(PAGE_SIZE - 1)) == page && ((start + 7) & ~(uint64_t)(PAGE_SIZE - 1)) == page;
 	/* as for 32-bit code: bytes stored one by one only while no other
 	 * thread can be running them */
-	if (!one_store && persona_patch_threaded)
+	if (!one_store && persona_multithreaded)
 		return 0;
 	long prot = page_prot(page);
 	if (prot < 0 || !(prot & KPROT_EXEC))

@@ -88,9 +88,8 @@ void persona_code_mapped(uint32_t addr, uint32_t len);
 /* The patch state of a site, for tests: 0 unknown, 1 patched, 2 left on
  * reflection. */
 int  persona_patch_state(uint32_t site);
-/* Several threads run foreign code: a site that no single atomic store can
- * rewrite stays on reflection from now on. */
-extern volatile uint32_t persona_patch_threaded;
+/* Once several threads run foreign code (persona_multithreaded), a site
+ * that no single atomic store can rewrite stays on reflection. */
 
 /* ---- the image's start-up and fault handler (rt/image.c, rt/fault.c) -- */
 /* After the image's own set-up: arms reflection as the options say (SUD,

@@ -148,7 +148,7 @@ long persona_thread_clone(struct i386_frame *f, uint64_t flags, uint32_t newsp,
 	persona_thread_by_slot[block_slot(i)] = t;
 
 	/* from now on another thread may run a site while it is patched */
-	persona_patch_threaded = 1;
+	persona_multithreaded = 1;
 	__atomic_add_fetch(&threads_alive, 1, __ATOMIC_SEQ_CST);
 	r = persona_clone_thread((flags & CLONE_PASSED) | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID,
 				 (void *)(uintptr_t)(t->kstack_top - 64),

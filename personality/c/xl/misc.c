@@ -1,6 +1,6 @@
 /* personality/c/xl/misc.c — the rest of the file/process/memory domain:
- * quotas, keys, AIO contexts, NUMA node masks, move_pages, and
- * pidfd_send_signal's siginfo. Each follows the kernel's compat code for
+ * quotas, keys, AIO contexts, NUMA node masks, move_pages,
+ * pidfd_send_signal's siginfo, and arch_prctl, iopl, ioperm. Each follows the kernel's compat code for
  * the same call; what is not converted fails with -ENOSYS and a log line.
  */
 #include "core/persona.h"
