@@ -43,6 +43,12 @@ long nsys6(long nr, long a, long b, long c, long d, long e, long f);
 long persona_batch_run(struct sysmsg *msgs, uint32_t count, uint32_t route);
 /* Whether the io_uring route can run native number native_nr (ring.c). */
 int persona_ring_can(uint32_t native_nr);
+/* /proc/self/maps, one mapping at a time in address order (maps.c): each
+ * gets [start, end) and its PROT_* bits and returns nonzero to stop. 0
+ * after the whole file, 1 when each stopped it, -errno when it cannot be
+ * read. */
+typedef int (*persona_maps_fn)(void *ctx, uint64_t start, uint64_t end, uint32_t prot);
+long persona_maps_walk(persona_maps_fn each, void *ctx);
 /* --trace: one strace-style line for the call just made (trace.c). */
 void persona_trace(struct i386_frame *f, long result);
 

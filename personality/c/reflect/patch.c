@@ -405,64 +405,27 @@ static int patch_mov(uint32_t site, uint32_t nr)
 
 /* ---- 64-bit sites ---------------------------------------------------- */
 
-static const void *memchr_local(const void *s, int c, size_t n)
-{
-	for (const unsigned char *p = s; n; n--, p++)
-		if (*p == (unsigned char)c)
-			return p;
-	return NULL;
-}
-
-static uint64_t hex_field(const char **p)
-{
-	uint64_t v = 0;
-
-	for (;; (*p)++) {
-		char c = **p;
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (uint64_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + (uint64_t)(c - 'a' + 10);
-		else
-			return v;
-	}
-}
-
 /* The protection of the mapping holding addr, from /proc/self/maps (there
  * is no system call that tells it), or -errno. Patching a 64-bit site puts
  * it back as it was: a program's code may be writable on purpose. */
+struct prot_of { uint64_t addr; long prot; };
+
+static int holds_addr(void *ctx, uint64_t start, uint64_t end, uint32_t prot)
+{
+	struct prot_of *q = ctx;
+
+	if (q->addr < start || q->addr >= end)
+		return 0;
+	q->prot = prot;
+	return 1;
+}
+
 static long page_prot(uint64_t addr)
 {
-	static char buf[8192];
-	long fd = nsys4(__NR_openat, -100, "/proc/self/maps", 0, 0), n, have = 0, r = -ENOENT;
+	struct prot_of q = { .addr = addr, .prot = -ENOENT };
+	long r = persona_maps_walk(holds_addr, &q);
 
-	if (fd < 0)
-		return fd;
-	while ((n = nsys3(__NR_read, fd, buf + have, sizeof(buf) - 1 - have)) > 0 || have) {
-		char *nl;
-		have += n > 0 ? n : 0;
-		buf[have] = 0;
-		nl = buf;
-		while ((nl = (char *)memchr_local(buf, '\n', (size_t)have)) != NULL) {
-			const char *p = buf;
-			uint64_t lo = hex_field(&p), hi;
-			p++;
-			hi = hex_field(&p);
-			p++;
-			if (addr >= lo && addr < hi) {
-				r = (p[0] == 'r' ? KPROT_READ : 0) | (p[1] == 'w' ? KPROT_WRITE : 0) |
-				    (p[2] == 'x' ? KPROT_EXEC : 0);
-				goto out;
-			}
-			have -= nl + 1 - buf;
-			memmove(buf, nl + 1, (size_t)have);
-		}
-		if (n <= 0)
-			break;
-	}
-out:
-	nsys1(__NR_close, fd);
-	return r;
+	return r < 0 ? r : q.prot;
 }
 
 /* code_store for 64-bit code, the process's own memory at any address:

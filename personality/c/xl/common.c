@@ -1,9 +1,11 @@
 /* personality/c/xl/common.c — the converters several domains share: i386
  * time structs (timespec, timeval, itimerval, sigevent), iovec arrays, the
  * id count of a sysfs "possible" list, and the size check of an open
- * without O_LARGEFILE. The address-space allocator (with its reader of
- * /proc/self/maps) is xl/mem.c's, the getdents cookie hashing xl/stat.c's:
- * each keeps state of its own that only its calls change.
+ * without O_LARGEFILE. The address-space allocator is xl/mem.c's, the
+ * getdents cookie hashing xl/stat.c's: each keeps state of its own that
+ * only its calls change (their functions are declared in xl/common.h). The
+ * reader of /proc/self/maps, which the site patcher needs too, is
+ * core/maps.c.
  */
 #include "core/persona.h"
 #include "core/i386_types.h"

@@ -20,8 +20,9 @@
  * is ever replaced; nothing may reach the personality's own pages: every
  * range ends below persona_user_limit (the image base).
  *
- * Finding the highest free range means reading /proc/self/maps. To spare
- * most calls that walk, the allocator remembers where its last top-down
+ * Finding the highest free range means reading /proc/self/maps
+ * (core/maps.c). To spare most calls that walk, the allocator remembers
+ * where its last top-down
  * placement went (cursor) and a bound on every free range between it and
  * the mmap base (gap_above): a request larger than that bound, whose range
  * just below the cursor is free goes there, which is exactly where the
@@ -29,7 +30,7 @@
  * cursor forgets it (persona_vm_released).
  *
  * Every range that becomes executable is shown to persona_code_mapped()
- * (the site patcher) when it is linked in.
+ * (the site patcher).
  */
 #include "core/persona.h"
 #include "rt/image.h"
@@ -154,11 +155,6 @@ static long try_at(uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, l
 	return r;
 }
 
-static uint64_t hexval(char c)
-{
-	return c <= '9' ? (uint64_t)(c - '0') : (uint64_t)((c | 0x20) - 'a' + 10);
-}
-
 /* What one pass over /proc/self/maps looks for. Mappings come in address
  * order; the free ranges between them, clipped to [lo, hi), are offered to
  * gap(), which returns nonzero to stop. */
@@ -167,6 +163,7 @@ struct maps_pass {
 	int (*gap)(struct maps_pass *p, uint64_t start, uint64_t end);
 	uint64_t len, found;            /* for the gap finders */
 	uint64_t want_start, want_end;  /* for persona_vm_mapping_end */
+	uint64_t prev_end;              /* the walk's: the end of the mappings so far */
 };
 
 static int offer_gap(struct maps_pass *p, uint64_t start, uint64_t end)
@@ -178,50 +175,38 @@ static int offer_gap(struct maps_pass *p, uint64_t start, uint64_t end)
 	return start < end && p->gap ? p->gap(p, start, end) : 0;
 }
 
-/* 0 after a whole pass, -1 when /proc/self/maps cannot be read. */
+/* One mapping of the pass: the free range below it is offered. */
+static int each_mapping(void *ctx, uint64_t start, uint64_t end, uint32_t prot)
+{
+	struct maps_pass *p = ctx;
+
+	(void)prot;
+	if (start == p->want_start)
+		p->want_end = end;
+	if (start > p->prev_end && offer_gap(p, p->prev_end, start))
+		return 1;
+	/* past the window, nothing more to offer (the image's and the
+	 * loader's own mappings follow) */
+	if (!p->want_start && start >= p->hi)
+		return 1;
+	if (end > p->prev_end)
+		p->prev_end = end;
+	return 0;
+}
+
+/* 0 after a pass (the range above the last mapping offered too when the
+ * pass went through the whole file), -1 when /proc/self/maps cannot be
+ * read. */
 static int maps_walk(struct maps_pass *p)
 {
-	char buf[2048];
-	uint64_t prev_end = 0, start = 0, end = 0;
-	int field = 0;          /* 0: start, 1: end, 2: rest of the line */
-	long fd = nsys4(__NR_openat, -100, "/proc/self/maps", 0 /* O_RDONLY */, 0);
-	long n;
+	long r;
 
-	if (fd < 0)
+	p->prev_end = 0;
+	r = persona_maps_walk(each_mapping, p);
+	if (r < 0)
 		return -1;
-	while ((n = nsys3(__NR_read, fd, buf, sizeof(buf))) > 0) {
-		for (long i = 0; i < n; i++) {
-			char c = buf[i];
-
-			if (field == 0) {
-				if (c == '-')
-					field = 1;
-				else
-					start = start << 4 | hexval(c);
-			} else if (field == 1) {
-				if (c == ' ')
-					field = 2;
-				else
-					end = end << 4 | hexval(c);
-			} else if (c == '\n') {
-				if (start == p->want_start)
-					p->want_end = end;
-				if (start > prev_end && offer_gap(p, prev_end, start))
-					goto out;
-				/* past the window, nothing more to offer (the
-				 * image's and the loader's own mappings follow) */
-				if (!p->want_start && start >= p->hi)
-					goto out;
-				if (end > prev_end)
-					prev_end = end;
-				start = end = 0;
-				field = 0;
-			}
-		}
-	}
-	offer_gap(p, prev_end, ~0ull);
-out:
-	nsys1(__NR_close, fd);
+	if (r == 0)
+		offer_gap(p, p->prev_end, ~0ull);
 	return 0;
 }
 
