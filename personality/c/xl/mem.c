@@ -25,8 +25,8 @@
  * where its last top-down placement went (cursor) and a bound on every
  * free range between it and the mmap base (gap_above): a request larger
  * than that bound, whose range just below the cursor is free goes there,
- * which is exactly where the kernel's search would end too. Anything that frees memory above the
- * cursor forgets it (persona_vm_released).
+ * which is exactly where the kernel's search would end too. Anything that
+ * frees memory above the cursor forgets it (persona_vm_released).
  *
  * Every range that becomes executable is shown to persona_code_mapped()
  * (the site patcher).
