@@ -53,8 +53,10 @@ long reflect_probe_call(uint64_t page, uint32_t nr);
 
 /* ---- the vDSO blob (absolute symbols of the embedded vDSO; 0 in a
  * program that does not embed it, such as the unit tests) ----------------- */
-/* AT_SYSINFO, and the sigreturn trampolines a signal frame's pretcode
- * points at when the handler has no SA_RESTORER (never code on the stack). */
+/* Its first byte (AT_SYSINFO_EHDR), AT_SYSINFO, and the sigreturn
+ * trampolines a signal frame's pretcode points at when the handler has no
+ * SA_RESTORER (never code on the stack). */
+extern char persona_vdso_start[] __attribute__((weak));
 extern char persona_vdso_sysinfo[] __attribute__((weak));
 extern char persona_vdso_sigreturn[] __attribute__((weak));
 extern char persona_vdso_rt_sigreturn[] __attribute__((weak));

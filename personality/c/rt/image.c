@@ -21,10 +21,10 @@
 
 static void enter32(uint32_t entry, uint32_t esp) __attribute__((noreturn));
 
-/* Linker-script and vDSO symbols: weak so that this file also links into
- * the test programs, which have neither. */
+/* The image's end (image.ld): weak so that this file also links into the
+ * test programs, which have no linker script of ours (the vDSO's symbols,
+ * weak for the same reason, are in core/stubs.h). */
 extern char __persona_image_end[] __attribute__((weak));
-extern char persona_vdso_start[] __attribute__((weak));
 
 
 /* Writable section: its initializer holds link-time addresses, which a
