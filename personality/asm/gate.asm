@@ -48,9 +48,6 @@
 	; The thread: the LDT slot of %gs names it; before the program has set
 	; up its TLS (%gs not one of our LDT selectors) it is the main thread.
 	THREAD_FROM_GS rbx, rcx, ecx, %%main
-	jmp	%%thread
-%%main:
-	lea	rbx, [rel persona_main_thread]
 %%thread:
 	add	rbx, THREAD_frame	; rbx = struct i386_frame *
 	mov	[rbx + FRAME_eax], eax	; eax: the number, later the result
@@ -88,6 +85,11 @@
 	mov	rdi, rbx
 	call	persona_gate_dispatch	; rbx is callee-saved: still the frame
 	jmp	persona_gate_leave.from_rbx
+	; out of line: the main thread's (no TLS slot of ours in %gs yet), so
+	; that a thread's look-up takes no branch
+%%main:
+	lea	rbx, [rel persona_main_thread]
+	jmp	%%thread
 %endmacro
 
 extern persona_gate_dispatch
