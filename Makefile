@@ -1,7 +1,7 @@
 # persona — a Linux i386 system-call personality in ring 3 on x86-64 Linux.
 #
 #   make            build everything (installs missing Debian packages as root)
-#   make check      build and run every test; ends with "N passed, N failed"
+#   make check      build and run every test; ends with "N passed, N failed, N skipped"
 #   make check-vm   the same tests inside a QEMU guest with a stock Debian kernel
 #   make bench      build and run the benchmark suite; writes results/<host>-<date>/
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -23,7 +23,7 @@ NASM    ?= nasm
 PYTHON  ?= python3
 WARN    := -Wall -Wextra -Werror
 # Host programs: the CLI, the loader, benchmarks, tests.
-CFLAGS_HOST := -O2 -g $(WARN) -I. -I$(GEN) -D_GNU_SOURCE
+CFLAGS_HOST := -O2 -g $(WARN) -I. -Ipersonality/c -I$(GEN) -D_GNU_SOURCE
 # The personality image: freestanding, position-independent code linked at a
 # fixed address; no vector registers (the i386 side expects them preserved),
 # no stack protector or %fs use (the loader's TLS is not ours). Branches are
@@ -31,7 +31,7 @@ CFLAGS_HOST := -O2 -g $(WARN) -I. -I$(GEN) -D_GNU_SOURCE
 # swing with where the linker happens to place it (Intel's JCC erratum
 # microcode penalises branches that cross one), which would drown the few
 # percent that variants of the dispatch differ by.
-CFLAGS_IMG  := -O2 -g $(WARN) -I. -I$(GEN) -ffreestanding -fno-builtin-printf \
+CFLAGS_IMG  := -O2 -g $(WARN) -I. -Ipersonality/c -I$(GEN) -ffreestanding -fno-builtin-printf \
 	-fPIE -fvisibility=hidden -fno-stack-protector -mgeneral-regs-only \
 	-fcf-protection=none -fno-asynchronous-unwind-tables -fno-jump-tables \
 	-fno-plt -fno-exceptions -fno-tree-loop-distribute-patterns \

@@ -6,8 +6,9 @@
 #   lat_<bench>-i386-int80  i386, int $0x80               (kernel-int80, pers-int80, pers-sud, pers-seccomp, ptrace)
 #   lat_<bench>-i386-vdso   i386, call *%gs:0x10          (kernel-vdso, pers-sysinfo)
 # Static non-PIE: no loader to measure, and buffers below 4 GiB for the i386 ABI.
-# The driver itself (bench/cli/*.c) is linked into $(BUILD)/persona by
-# sys/module.mk; $(BUILD)/bench/persona-bench is the same code on its own.
+# The driver itself (bench/cli/*.c) is compiled once, for $(BUILD)/persona
+# (sys/module.mk); $(BUILD)/bench/persona-bench links the same objects on
+# their own, and so do the bench unit tests.
 
 BENCH_OUT    := $(BUILD)/bench
 BENCH_CFLAGS := -O2 -g $(WARN) -I. -Ibench/lib -D_GNU_SOURCE -static -fno-pie -no-pie
@@ -63,9 +64,11 @@ $(BENCH_OUT)/buildinfo: bench/module.mk Makefile | $(BUILD)/.deps-ok
 BENCH_CLI_SRCS := $(wildcard bench/cli/*.c)
 BENCH_CLI_HDRS := $(wildcard bench/cli/*.h)
 BENCH_CLI_LIBS := -lpfm -lm
-$(BENCH_OUT)/persona-bench: bench/persona-bench.c $(BENCH_CLI_SRCS) $(BENCH_CLI_HDRS) bench/lib/stats.c $(HOSTCAPS_OBJS) | $(BUILD)/.deps-ok
+# the objects sys/module.mk builds for persona
+BENCH_CLI_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(BENCH_CLI_SRCS) bench/lib/stats.c)
+$(BENCH_OUT)/persona-bench: $(OBJ)/host/bench/persona-bench.o $(BENCH_CLI_OBJS) $(HOSTCAPS_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HOST) -o $@ bench/persona-bench.c $(BENCH_CLI_SRCS) bench/lib/stats.c $(HOSTCAPS_OBJS) $(BENCH_CLI_LIBS) $(HOSTCAPS_LIBS)
+	$(CC) -o $@ $^ $(BENCH_CLI_LIBS) $(HOSTCAPS_LIBS)
 
 all: $(BENCH_PROGS) $(BENCH_OUT)/ptrace-emu $(BENCH_OUT)/buildinfo $(BENCH_OUT)/persona-bench
 
@@ -80,9 +83,9 @@ install-bench: $(BENCH_PROGS) $(BENCH_OUT)/ptrace-emu $(BENCH_OUT)/buildinfo
 
 # The bench tests link the driver's code and the statistics (the stem rule
 # is more specific than tests/module.mk's, so make prefers it).
-$(BUILD)/tests/test_bench_%: tests/unit/test_bench_%.c $(BENCH_CLI_SRCS) $(BENCH_CLI_HDRS) bench/lib/stats.c bench/lib/stats.h $(HOSTCAPS_OBJS) | $(BUILD)/.deps-ok
+$(BUILD)/tests/test_bench_%: tests/unit/test_bench_%.c $(BENCH_CLI_OBJS) $(BENCH_CLI_HDRS) bench/lib/stats.h $(HOSTCAPS_OBJS) | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HOST) -Ibench/lib -Itests/unit -o $@ $< bench/lib/stats.c $(BENCH_CLI_SRCS) $(HOSTCAPS_OBJS) $(BENCH_CLI_LIBS) $(HOSTCAPS_LIBS) -lcmocka
+	$(CC) $(CFLAGS_HOST) -Ibench/lib -Itests/unit -o $@ $< $(BENCH_CLI_OBJS) $(HOSTCAPS_OBJS) $(BENCH_CLI_LIBS) $(HOSTCAPS_LIBS) -lcmocka
 
 # Dispatch variants of the image, measured side by side as paths
 # pers-table-c, pers-switch-c and pers-table-asm (bench/cli/paths.c). Each is

@@ -1,7 +1,8 @@
 # personality/image.mk — the personality image, its vDSO, installation.
 #
 # build/linux-i386.img: every object of $(PERS_LIB) (whole archive: the
-# table's handlers are weak references and would not pull their members in)
+# image is entered through its header, which names no member for the
+# linker to pull in)
 # plus the embedded i386 vDSO, linked at PERSONA_IMAGE_BASE by image.ld.
 # `persona run` maps it from the registry, or from beside build/persona when
 # nothing is registered.
@@ -9,7 +10,7 @@
 IMAGE_NAME := linux-i386
 IMAGE      := $(BUILD)/$(IMAGE_NAME).img
 VDSO_DIR   := $(BUILD)/vdso
-LAYOUT_H   := personality/c/layout.h personality/c/image.h personality/c/vclock.h
+LAYOUT_H   := personality/layout.h personality/image_abi.h personality/c/core/state.h personality/c/rt/image.h personality/c/rt/vclock.h
 
 # asm-offsets.inc carries the layout and the thread offsets too.
 $(GEN)/asm-offsets.inc: $(LAYOUT_H)
@@ -25,7 +26,7 @@ $(VDSO_DIR)/vclock.o: personality/vdso/vclock.asm $(GEN)/asm-offsets.inc $(GEN)/
 
 $(VDSO_DIR)/vdso.lds: personality/vdso/vdso.lds $(LAYOUT_H)
 	@mkdir -p $(dir $@)
-	$(CC) -E -P -x c -Ipersonality/c -o $@ $<
+	$(CC) -E -P -x c -I. -o $@ $<
 
 $(VDSO_DIR)/vdso.so: $(VDSO_DIR)/vdso.o $(VDSO_DIR)/vclock.o $(VDSO_DIR)/vdso.lds
 	$(CC) -m32 -shared -nostdlib -Wl,-T,$(VDSO_DIR)/vdso.lds -Wl,-soname=linux-gate.so.1 \
@@ -41,7 +42,7 @@ $(VDSO_DIR)/vdso_blob.o: personality/vdso/vdso_blob.asm $(VDSO_DIR)/vdso.so $(VD
 	$(NASM) -f elf64 -I$(VDSO_DIR)/ -o $@ $<
 
 $(BUILD)/image.ld: personality/image.ld $(LAYOUT_H)
-	$(CC) -E -P -x c -Ipersonality/c -o $@ $<
+	$(CC) -E -P -x c -I. -o $@ $<
 
 $(IMAGE): $(PERS_LIB) $(VDSO_DIR)/vdso_blob.o $(BUILD)/image.ld
 	$(LD) -static -nostdlib -T $(BUILD)/image.ld --build-id=none -z noexecstack --no-relax \

@@ -20,14 +20,15 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "run",     "run [--trace] [--stats] [--no-patch] [--seccomp] [--log FILE|stderr] PROGRAM [ARGS...]", cmd_run },
+	{ "run",     "run [--trace] [--stats] [--no-patch] [--patch=page0] [--seccomp] [--log FILE|stderr]\n"
+		     "              [--ldt-cs] [--argv0 NAME] [--descendants=auto|private|native] [--] PROGRAM [ARGS...]", cmd_run },
 	{ "doctor",  "doctor [--need CAP,...]      what this host can do; can persona run work here?", cmd_doctor },
 	{ "table",   "table [--summary]            the i386 table: number, name, kind, x86-64 target", cmd_table },
 	{ "install", "install NAME FILE            register a personality image", cmd_install },
 	{ "list",    "list                         registered personality images", cmd_list },
-	{ "bench",   "bench [--quick] [--events LIST] [--out DIR] [--only BENCH,...]", cmd_bench },
+	{ "bench",   "bench [--quick] [--events LIST|none] [--out DIR] [--only BENCH,...] [--paths PATH,...]", cmd_bench },
 	{ "report",  "report DIR [DIR...]          rebuild a benchmark report (several: compare)", cmd_report },
-	{ "tune",    "tune [--quick] [--workload FILE] [--out DIR]", cmd_tune },
+	{ "tune",    "tune [--quick] [--rounds N] [--workload FILE] [--out DIR] [--overlay FILE]", cmd_tune },
 	{ "binfmt",  "binfmt install|remove|status  system-wide registration (binfmt_misc)", cmd_binfmt },
 };
 

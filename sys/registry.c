@@ -25,7 +25,7 @@
 
 #include "sys/persona.h"
 #include "sys/exec/loader.h"
-#include "personality/c/image.h"
+#include "personality/image_abi.h"
 
 #include "libdir.h"     /* PERSONA_LIBDIR: $(PREFIX)/lib/persona, generated */
 #define IMAGE_SUFFIX ".img"

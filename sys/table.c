@@ -11,7 +11,7 @@ struct row {
 };
 
 static const struct row rows[] = {
-#define SYSENT(nr, name, kind, target, tnr, nargs, t0, t1, t2, t3, t4, t5, fast, route, thr, reason, line) \
+#define SYSENT(nr, name, kind, target, tnr, reason, line, ...) \
 	{ nr, #name, #kind, #target, reason, tnr },
 #include "sysent.h"
 #undef SYSENT

@@ -3,7 +3,12 @@
 
 Reads personality/linux-i386.tbl (its header documents the columns) and writes
   OUTDIR/sysent.h    C X-macro rows:  SYSENT(nr, name, KIND, target, tnr,
-                     nargs, t0..t5, FAST, ROUTE, thr, "reason")
+                     "reason", line, .nargs = n, .types = {...}, .fast = FAST,
+                     .route = ROUTE, .thr = thr): the columns every user
+                     picks from by position, then the dispatch's own as
+                     designated initializers of struct sysent, which its
+                     users pass on with __VA_ARGS__ (a new dispatch column
+                     is one change here and one field in struct sysent)
   OUTDIR/sysnr.h     C names: I386_NR_<name>, the limits
   OUTDIR/sysent.inc  NASM: %define I386_NR_<name>, limits, and one
                      SYSENT_ASM nr, tnr, fast, argspec line per row
@@ -181,8 +186,9 @@ def main():
         t = [TYPES[x] for x in r["types"]] + ["T_NONE"] * (6 - len(r["types"]))
         reason = r["reason"].replace("\\", "\\\\").replace('"', '\\"')
         c.append(f'SYSENT({r["nr"]}, {r["name"]}, {r["kind"]}, {r["target"] if r["target"] != "-" else "none"}, '
-                 f'{r["tnr"]}, {len(r["types"])}, {", ".join(t)}, {FAST[r["fast"]]}, '
-                 f'{ROUTE[r["route"]]}, {r["thr"]}, "{reason}", {r["line"]})')
+                 f'{r["tnr"]}, "{reason}", {r["line"]}, .nargs = {len(r["types"])}, '
+                 f'.types = {{ {", ".join(t)} }}, .fast = {FAST[r["fast"]]}, '
+                 f'.route = {ROUTE[r["route"]]}, .thr = {r["thr"]})')
     write(os.path.join(out, "sysent.h"), "\n".join(c) + "\n")
     n = [f"/* {head} */", "#ifndef PERSONA_SYSNR_H", "#define PERSONA_SYSNR_H"]
     n += [f"#define {k} {v}" for k, v in limits]
@@ -225,8 +231,9 @@ if __name__ == "__main__":
 
 # A sample of what it emits, for the row
 #   3 read PASS read 0 fd,p,u asm direct -
-# sysent.h:   SYSENT(3, read, PASS, read, 0, 3, T_FD, T_PTR, T_U32, T_NONE, T_NONE,
-#                    T_NONE, FAST_ASM, ROUTE_DIRECT, 0, "", 42)
+# sysent.h:   SYSENT(3, read, PASS, read, 0, "", 42, .nargs = 3, .types = { T_FD,
+#                    T_PTR, T_U32, T_NONE, T_NONE, T_NONE }, .fast = FAST_ASM,
+#                    .route = ROUTE_DIRECT, .thr = 0)
 # sysnr.h:    #define I386_NR_read 3
 # sysent.inc: %define I386_NR_read 3
 #             SYSENT_ASM 3, 0, 1, 'szz'

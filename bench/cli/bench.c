@@ -1,7 +1,7 @@
 /* bench/cli/bench.c — `persona bench`: runs every benchmark on every path,
  * collects the records, writes runs.csv, meta.json, the report and charts.
  *
- *   persona bench [--quick] [--events LIST] [--out DIR] [--only BENCH,...]
+ *   persona bench [--quick] [--events LIST|none] [--out DIR] [--only BENCH,...] [--paths PATH,...]
  *                 [--paths PATH,...]
  *
  * Each figure comes from a lat_* program run as a child, pinned to one CPU,

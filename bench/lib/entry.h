@@ -15,7 +15,7 @@
  * With int $0x80 the number is an immediate moved into eax right before the
  * trap, as glibc's own inline system calls emit it (`mov $nr,%eax; int
  * $0x80`): the shape persona rewrites by default. A number loaded from
- * another register leaves a site on reflection (see personality/c/patch.c).
+ * another register leaves a site on reflection (see personality/c/reflect/patch.c).
  * Only three arguments: no benchmarked call needs more.
  */
 #ifndef BENCH_ENTRY_H

@@ -10,11 +10,11 @@
 ; table; nothing is listed here by hand.
 
 %include "asm-offsets.inc"
+%include "thread_self.inc"
 
 extern persona_trap6
 extern persona_stats
 extern persona_opts
-extern persona_thread_by_slot
 extern persona_lfs_marked
 
 ; native argument registers by position, i386 argument fields by position
@@ -87,16 +87,7 @@ fast_%1:
 ; persona_stats. Each thread counts in its own: no shared cache line.
 ; Clobbers rax.
 %macro STATS_SELF 0
-	mov	ecx, gs
-	test	ecx, 4			; TI: an LDT selector?
-	jz	%%main
-	shr	ecx, 3
-	cmp	ecx, L_TLS_SLOT_FIRST + L_TLS_SLOTS
-	jae	%%main
-	lea	rax, [rel persona_thread_by_slot]
-	mov	rcx, [rax + rcx * 8]
-	test	rcx, rcx
-	jz	%%main
+	THREAD_FROM_GS rcx, rax, eax, %%main
 	mov	rcx, [rcx + THREAD_stats]
 	test	rcx, rcx
 	jnz	%%have

@@ -18,6 +18,7 @@
 ; Frame offsets come from build/gen/asm-offsets.inc (offsetof), never typed.
 
 %include "asm-offsets.inc"
+%include "thread_self.inc"
 
 %define __NR_rt_sigreturn 15		; x86-64 (asm/unistd_64.h)
 %define __NR_clone 56
@@ -46,18 +47,7 @@
 	push	rbx			; [rsp]    = i386 ebx (scratch)
 	; The thread: the LDT slot of %gs names it; before the program has set
 	; up its TLS (%gs not one of our LDT selectors) it is the main thread.
-	mov	ecx, gs
-	lea	rbx, [rel persona_thread_by_slot]
-	test	ecx, 4			; TI: an LDT selector?
-	jz	%%main
-	shr	ecx, 3
-	cmp	ecx, L_TLS_SLOT_FIRST + L_TLS_SLOTS
-	jae	%%main
-	mov	rbx, [rbx + rcx * 8]
-	test	rbx, rbx
-	jnz	%%thread
-%%main:
-	lea	rbx, [rel persona_main_thread]
+	THREAD_FROM_GS rbx, rcx, ecx, %%main
 %%thread:
 	add	rbx, THREAD_frame	; rbx = struct i386_frame *
 	mov	[rbx + FRAME_eax], eax	; eax: the number, later the result
@@ -95,11 +85,15 @@
 	mov	rdi, rbx
 	call	persona_gate_dispatch	; rbx is callee-saved: still the frame
 	jmp	persona_gate_leave.from_rbx
+	; out of line: the main thread's (no TLS slot of ours in %gs yet), so
+	; that a thread's look-up takes no branch
+%%main:
+	lea	rbx, [rel persona_main_thread]
+	jmp	%%thread
 %endmacro
 
 extern persona_gate_dispatch
 extern persona_main_thread
-extern persona_thread_by_slot
 
 ; ===========================================================================
 ; The fixed entries: placed at PERSONA_GATE_BASE by the image's linker

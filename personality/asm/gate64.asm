@@ -1,7 +1,7 @@
 ; personality/asm/gate64.asm — the way in for 64-bit code that calls with
 ; the i386 ABI (int $0x80 from 64-bit code): no mode switch.
 ;
-; A rewritten 64-bit site (personality/c/patch.c) jumps to its trampoline,
+; A rewritten 64-bit site (personality/c/reflect/patch.c) jumps to its trampoline,
 ; which steps over the caller's red zone and calls this entry. The frame is
 ; built on the caller's own stack (64-bit code has one; there is no i386
 ; stack to keep apart from it), the same C dispatch runs, and the result

@@ -1,11 +1,24 @@
-; personality/asm/submit.asm — the message trap: the one place that traps.
+; personality/asm/submit.asm — the message trap.
 ;
 ; The proposal's int $0x81: a batch of struct sysmsg (sys/msg.h) runs in
 ; order, each by one native `syscall`. A message flagged SYSMSG_LINKED is
 ; cancelled with -ECANCELED when its predecessor failed (a cancelled message
 ; counts as failed, so a chain stops at its first failure). The io_uring
-; route (personality/c/ring.c) reaches the kernel through here too, as one
-; io_uring_enter message.
+; route (personality/c/core/ring.c) reaches the kernel through here too, as
+; one io_uring_enter message, and so does every native call of the C code
+; (nsys6).
+;
+; Every system call the image makes traps here (persona_submit, and
+; persona_trap6 for the asm fast path's calls from registers), except four
+; that cannot return to their caller as a message does, each a stub of its
+; own: the clone of a vfork child (persona_clone_vfork, gate.asm) and of a
+; thread (persona_clone_thread, thread.asm), whose child returns on another
+; stack; rt_sigreturn (persona_sigreturn_restorer, gate.asm), which never
+; returns; and the probe's int $0x80 (reflect_probe_call, reflect.asm),
+; made from a page outside the image so that it traps, to learn whether the
+; kernel has an ia32 gate. The signal code knows these two addresses
+; (persona_submit_syscall, persona_trap6): a signal that lands on one came
+; while the call may have blocked.
 
 %include "asm-offsets.inc"
 
@@ -45,7 +58,7 @@ persona_submit:
 	mov	r10, [rbx + SYSMSG_args + 24]
 	mov	r8,  [rbx + SYSMSG_args + 32]
 	mov	r9,  [rbx + SYSMSG_args + 40]
-; The trap's address is known to the signal code (xl_signal.c): a signal
+; The trap's address is known to the signal code (signal/signal.c): a signal
 ; the image defers here must not let the kernel restart the call behind
 ; the program's back, so it turns a restart into -EINTR at this address.
 global persona_submit_syscall

@@ -100,6 +100,26 @@ strncpy_from_user:
 	ret
 .end:
 
+; cmpxchg_user_u32 — compare-and-swap one foreign 32-bit word, atomically
+;   (lock cmpxchg; the robust-list walk marks a dead owner's futex with it).
+;   IN:  edi = foreign address, rsi = uint32_t *expected (the value the word
+;        should hold), edx = the value to store
+;   OUT: rax = 1 if stored; 0 if the word held another value, which is
+;        written to *expected; or -EFAULT. *expected holds the word's value
+;        as found in either case.
+global cmpxchg_user_u32:function (cmpxchg_user_u32.end - cmpxchg_user_u32)
+cmpxchg_user_u32:
+	mov	edi, edi
+	mov	ecx, 4
+	CHECK_RANGE rdi, rcx
+	mov	eax, [rsi]
+	lock cmpxchg [rdi], edx		; may fault
+	mov	[rsi], eax
+	setz	al
+	movzx	eax, al
+	ret
+.end:
+
 ; The shared fix-up: every routine above faults with its return address on
 ; top of the stack, so returning -EFAULT from here returns from the routine.
 global uaccess_fault:function

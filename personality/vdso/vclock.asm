@@ -1,13 +1,13 @@
 ; personality/vdso/vclock.asm — the i386 vDSO's clocks, answered in 32-bit
 ; code without a mode switch or a system call.
 ;
-; The clock page (personality/c/vclock.h, at PERSONA_VCLOCK_BASE) holds per
+; The clock page (personality/c/rt/vclock.h, at PERSONA_VCLOCK_BASE) holds per
 ; clock a TSC anchor, the clock's time then and its rate; the time now is
 ; that time plus the ticks since, times the rate. Where the page cannot
 ; answer (a clock it does not serve, an anchor older than max_ticks, an
 ; update under way, a time zone asked for) the function takes the gate
 ; with the real system call, as the kernel's vDSO falls back to a syscall;
-; the image then re-anchors the clock (vclock.c).
+; the image then re-anchors the clock (personality/c/rt/vclock.c).
 ;
 ; Exports (version LINUX_2.6, the names and version glibc looks up, as in
 ; the kernel's i386 vDSO), all cdecl: arguments on the stack, result in

@@ -33,7 +33,7 @@
 #include <perfmon/pfmlib_perf_event.h>
 
 #include "sys/doctor/hostcaps.h"
-#include "personality/c/layout.h"
+#include "personality/layout.h"
 
 #define I386_NR_EXIT    1       /* i386 exit, the one call the exec probe makes */
 #define I386_NR_GETPID  20

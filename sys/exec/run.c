@@ -50,8 +50,8 @@
 #include "sys/persona.h"
 #include "sys/exec/loader.h"
 #include "sys/doctor/hostcaps.h"
-#include "personality/c/image.h"
-#include "personality/c/script.h"
+#include "personality/image_abi.h"
+#include "personality/c/xl/script.h"
 
 #define PAGE 4096ull
 #define PAGE_UP(x) (((x) + PAGE - 1) & ~(PAGE - 1))

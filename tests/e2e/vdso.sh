@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/e2e/vdso.sh — the clocks of the personality's i386 vDSO
-# (personality/vdso/vclock.asm, personality/c/vclock.c), through
+# (personality/vdso/vclock.asm, personality/c/rt/vclock.c), through
 # tests/prog/vclock.c, static and dynamic, natively and under `persona run`
 # (see lib/same.sh): the same functions exported under the same version,
 # every clock between two system calls, CLOCK_MONOTONIC never decreasing

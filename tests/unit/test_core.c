@@ -1,6 +1,7 @@
 /* tests/unit/test_core.c — the dispatch, the widening, the message executor
  * (both routes, linked cancellation), the batch entry and foreign-memory
- * access: the core every handler stands on. */
+ * access (copies, strings, compare-and-swap): the core every handler stands
+ * on. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,8 +12,8 @@
 #include <sys/mman.h>
 #include <stdio.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/sysent_types.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/core/sysent_types.h"
 #include "personality/persona_abi.h"
 #include "sysnr.h"
 #include "support/i386call.h"
@@ -200,6 +201,18 @@ static void uaccess_survives_bad_pointers(void **state)
 	mprotect(edge + 4096, 4096, PROT_NONE);
 	memset(edge + 4096 - 4, 'a', 4);
 	assert_int_equal(strncpy_from_user(buf, LOW(edge + 4096 - 4), sizeof(buf)), -EFAULT);
+	/* compare-and-swap: stores only over the expected value, reports the
+	 * value found, and faults into -EFAULT like the copies */
+	uint32_t *word = (uint32_t *)(void *)(low + 64), expected = 7;
+	*word = 7;
+	assert_int_equal(cmpxchg_user_u32(LOW(word), &expected, 9), 1);
+	assert_int_equal(*word, 9);
+	assert_int_equal(expected, 7);
+	assert_int_equal(cmpxchg_user_u32(LOW(word), &expected, 11), 0);
+	assert_int_equal(*word, 9);
+	assert_int_equal(expected, 9);
+	assert_int_equal(cmpxchg_user_u32(unmapped_low(), &expected, 1), -EFAULT);
+	assert_int_equal(cmpxchg_user_u32(0xfffffffeu, &expected, 1), -EFAULT);   /* past the limit */
 }
 
 int main(void)

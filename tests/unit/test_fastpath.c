@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/sysent_types.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/core/sysent_types.h"
 #include "sysnr.h"
 #include "support/i386call.h"
 

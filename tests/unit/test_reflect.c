@@ -27,9 +27,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/reflect.h"
-#include "personality/c/image.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/reflect/reflect.h"
+#include "personality/c/rt/image.h"
 #include "sysnr.h"
 #include "support/i386call.h"
 

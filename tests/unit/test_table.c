@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/sysent_types.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/core/sysent_types.h"
 #include "support/i386call.h"
 
 #define STR2(x) #x
@@ -39,7 +39,7 @@ struct row {
 
 /* the x86-64 numbers: persona.h has included asm/unistd_64.h */
 static const char *const target64[] = {
-#define SYSENT(nr, name, kind, target, tnr, nargs, t0, t1, t2, t3, t4, t5, fast, route, thr, reason, line) \
+#define SYSENT(nr, name, kind, target, tnr, reason, line, ...) \
 	STR(__NR_##target),
 #include "sysent.h"
 #undef SYSENT
@@ -49,7 +49,7 @@ static const char *const target64[] = {
 #include <asm/unistd_32.h>
 
 static struct row rows[] = {
-#define SYSENT(nr, name, kind, target, tnr, nargs, t0, t1, t2, t3, t4, t5, fast, route, thr, reason, line) \
+#define SYSENT(nr, name, kind, target, tnr, reason, line, ...) \
 	{ nr, #name, #kind, #target, tnr, STR(__NR_##name), NULL, line },
 #include "sysent.h"
 #undef SYSENT

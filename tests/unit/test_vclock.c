@@ -1,5 +1,5 @@
 /* tests/unit/test_vclock.c — the clock page behind the i386 vDSO's clocks
- * (personality/c/vclock.c) against the kernel's own clocks: the gate's
+ * (personality/c/rt/vclock.c) against the kernel's own clocks: the gate's
  * answers and the vDSO's extrapolation (done here in C the way
  * personality/vdso/vclock.asm does it) lie between two kernel reads, and
  * never go backwards across re-anchors.
@@ -13,8 +13,8 @@
 #include <time.h>
 #include <linux/time_types.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/vclock.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/rt/vclock.h"
 
 /* the kernel's clocks are read through glibc's 64-bit vDSO: within a few
  * ns of each other; this leaves room for preemption between the reads */

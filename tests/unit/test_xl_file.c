@@ -24,8 +24,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/i386_types.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/core/i386_types.h"
+#include "personality/c/xl/common.h"
 #include "sysnr.h"
 #include "xl_diff.h"
 

@@ -1,7 +1,7 @@
 /* tests/unit/test_xl_futex.c — futex with a 32-bit timeout: the kernel's
  * ia32 layer against the translator; the fourth argument is a timeout only
  * for the waiting operations and a plain number (val2) for the others. */
-#include "personality/c/i386_time.h"
+#include "personality/c/xl/i386_time.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "personality/c/persona.h"
+#include "personality/c/core/persona.h"
 #include "sysnr.h"
 #include "xl_diff.h"
 

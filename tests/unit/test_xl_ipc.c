@@ -1,8 +1,8 @@
 /* tests/unit/test_xl_ipc.c — SysV IPC (direct calls and the ipc()
  * multiplexer, IPC_64 and old layouts) and POSIX message queues: the
  * kernel's ia32 layer against the translator on the same objects. */
-#include "personality/c/i386_ipc.h"
-#include "personality/c/i386_time.h"
+#include "personality/c/xl/i386_ipc.h"
+#include "personality/c/xl/i386_time.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 #include <sys/shm.h>
 #include <sys/syscall.h>
 
-#include "personality/c/persona.h"
+#include "personality/c/core/persona.h"
 #include "sysnr.h"
 #include "xl_diff.h"
 

@@ -15,8 +15,10 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/i386_types.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/core/i386_types.h"
+#include "personality/c/xl/common.h"
+#include "personality/c/core/state.h"
 #include "sysnr.h"
 #include "xl_diff.h"
 

@@ -20,8 +20,10 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/i386_types.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/core/i386_types.h"
+#include "personality/c/xl/common.h"
+#include "personality/c/core/state.h"
 #include "sysnr.h"
 #include "xl_diff.h"
 

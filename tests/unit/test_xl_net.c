@@ -4,7 +4,7 @@
  * each run through the kernel's ia32 layer and through the translator on
  * the same inputs; results and the bytes written must agree. */
 /* first: i386_types.h names fields that <sys/stat.h> turns into macros */
-#include "personality/c/i386_net.h"
+#include "personality/c/xl/i386_net.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,8 +18,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/i386_time.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/xl/i386_time.h"
 #include "sysnr.h"
 #include "xl_diff.h"
 

@@ -13,8 +13,8 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/i386_time.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/xl/i386_time.h"
 #include "sysnr.h"
 #include "xl_diff.h"
 

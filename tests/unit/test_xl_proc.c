@@ -22,8 +22,10 @@
 #include <sys/wait.h>
 #include <linux/futex.h>
 
-#include "personality/c/persona.h"
-#include "personality/c/i386_types.h"
+#include "personality/c/core/persona.h"
+#include "personality/c/core/i386_types.h"
+#include "personality/c/xl/common.h"
+#include "personality/c/rt/thread.h"
 #include "sysnr.h"
 #include "xl_diff.h"
 

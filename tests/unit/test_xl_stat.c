@@ -21,7 +21,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
-#include "personality/c/persona.h"
+#include "personality/c/core/persona.h"
 #include "sysnr.h"
 #include "xl_diff.h"
 

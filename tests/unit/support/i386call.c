@@ -8,7 +8,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "personality/c/persona.h"
+#include "personality/c/core/persona.h"
 #include "i386call.h"
 #include "sys/doctor/hostcaps.h"
 

@@ -1,0 +1,210 @@
+/* personality/c/core/lfs.c — open files the program opened without O_LARGEFILE.
+ *
+ * The kernel keeps O_LARGEFILE in each open file description. A 64-bit
+ * caller always gets it (force_o_largefile), and every file here is opened
+ * by a 64-bit caller, so the kernel cannot tell. The ia32 layer's open,
+ * openat and open_by_handle_at do not force it (creat and openat2, with no
+ * compat forms, do). For a 32-bit caller that did not ask for it the kernel:
+ *   - hides it from F_GETFL (it is simply not set), and F_SETFL cannot
+ *     change it either way;
+ *   - stops writes to a regular file at 2^31-1 bytes: a write starting at
+ *     or past that offset fails with EFBIG, one reaching past it is cut
+ *     short there (generic_write_check_limits, MAX_NON_LFS);
+ *   - refuses ftruncate/ftruncate64 past 2^31-1 with EINVAL (the ia32
+ *     layer's ftruncate64 is do_sys_ftruncate(fd, length, small = 1)).
+ * So the personality keeps the bit itself, per descriptor number: set by
+ * open, openat and open_by_handle_at without O_LARGEFILE
+ * (O_PATH descriptors and block devices carry no such difference), copied
+ * by dup, dup2, dup3 and fcntl F_DUPFD*, cleared by close, close_range and
+ * by dup2/dup3 onto the number. Since F_SETFL cannot change the bit, a
+ * descriptor's mark and its description's bit stay equal. A forked child
+ * inherits the marks with its copy of memory; threads share them.
+ *
+ * Limits (docs/differences.md): marks do not cross execve (an inherited
+ * descriptor counts as large-file), descriptors received over a socket are
+ * large-file, numbers from LFS_FDS on are not marked, a vfork child's close
+ * drops its parent's mark (they share this memory), and sendfile, splice,
+ * copy_file_range and io_uring writes into a marked file are not limited.
+ *
+ * Cost: nothing while no descriptor is marked. While one is, the PASS rows
+ * this concerns (write, pwrite64, ftruncate64, close, dup*, close_range)
+ * take the C path, where persona_lfs_pass() looks at them first.
+ */
+#include "core/persona.h"
+#include "core/i386_types.h"
+#include "core/sysent_types.h"
+#include "core/lfs.h"
+#include "sysnr.h"
+
+#include <asm-generic/fcntl.h>
+
+#define S_IFMT_  0170000
+#define S_IFREG_ 0100000
+#define S_IFBLK_ 0060000
+#define SEEK_CUR_ 1
+#define CLOSE_RANGE_CLOEXEC_ (1u << 2)
+
+/* Descriptor numbers below this can be marked (8 KiB of bits each). */
+#define LFS_FDS 65536
+
+static uint64_t lfs_any[LFS_FDS / 64];   /* opened without O_LARGEFILE */
+static uint64_t lfs_reg[LFS_FDS / 64];   /* ... and a regular file: 2 GiB limit */
+/* How many descriptors are marked; the asm fast path and the batch entry
+ * send the rows persona_lfs_pass() watches to C while it is not zero. */
+volatile uint32_t persona_lfs_marked;
+
+static int in_range(long fd) { return fd >= 0 && fd < LFS_FDS; }
+
+static int test_bit(const uint64_t *map, long fd)
+{
+	return in_range(fd) && (__atomic_load_n(&map[fd / 64], __ATOMIC_RELAXED) >> (fd % 64)) & 1;
+}
+
+static void set_marks(long fd, int any, int reg)
+{
+	uint64_t bit = 1ull << (fd % 64);
+	uint64_t was;
+
+	if (!in_range(fd))
+		return;
+	if (any)
+		was = __atomic_fetch_or(&lfs_any[fd / 64], bit, __ATOMIC_RELAXED);
+	else
+		was = __atomic_fetch_and(&lfs_any[fd / 64], ~bit, __ATOMIC_RELAXED);
+	if (reg)
+		__atomic_fetch_or(&lfs_reg[fd / 64], bit, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&lfs_reg[fd / 64], ~bit, __ATOMIC_RELAXED);
+	if (any && !(was & bit))
+		__atomic_add_fetch(&persona_lfs_marked, 1, __ATOMIC_RELAXED);
+	else if (!any && (was & bit))
+		__atomic_sub_fetch(&persona_lfs_marked, 1, __ATOMIC_RELAXED);
+}
+
+void persona_lfs_opened(long fd, uint32_t i386_flags)
+{
+	struct native_stat s;
+	uint32_t type;
+
+	if (fd < 0 || (i386_flags & (O_LARGEFILE | O_PATH)))
+		return;
+	if (nsys2(__NR_fstat, fd, &s) < 0)
+		return;
+	type = s.st_mode & S_IFMT_;
+	if (type == S_IFBLK_)           /* blkdev_open sets O_LARGEFILE itself */
+		return;
+	set_marks(fd, 1, type == S_IFREG_);
+}
+
+int persona_lfs_hidden(long fd) { return test_bit(lfs_any, fd); }
+
+void persona_lfs_dup(long from, long to)
+{
+	if (to >= 0 && to != from)
+		set_marks(to, test_bit(lfs_any, from), test_bit(lfs_reg, from));
+}
+
+void persona_lfs_closed(long first, long last)
+{
+	if (!persona_lfs_marked || first < 0)
+		return;
+	for (long fd = first; fd <= last && fd < LFS_FDS; fd++)
+		if (test_bit(lfs_any, fd))
+			set_marks(fd, 0, 0);
+}
+
+/* How many of count bytes a write at pos (-1: the file position) may
+ * write to a marked regular file: count, fewer, or -EFBIG. Anything the
+ * kernel checks before the limit (a bad or read-only descriptor, a
+ * negative position, an empty write) is left to the native call: count. */
+long persona_lfs_room(long fd, int64_t pos, int append, uint64_t count)
+{
+	long fl;
+
+	if (!count || !test_bit(lfs_reg, fd))
+		return (long)count;
+	fl = nsys2(__NR_fcntl, fd, F_GETFL);
+	if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+		return (long)count;
+	if (append || (fl & O_APPEND)) {
+		struct native_stat s;
+		if (nsys2(__NR_fstat, fd, &s) < 0)
+			return (long)count;
+		pos = s.st_size;
+	} else if (pos == -1) {
+		pos = nsys3(__NR_lseek, fd, 0, SEEK_CUR_);
+		if (pos < 0)
+			return (long)count;
+	} else if (pos < 0) {
+		return (long)count;
+	}
+	if (pos >= (int64_t)I386_MAX_NON_LFS)
+		return -EFBIG;
+	if (count > I386_MAX_NON_LFS - (uint64_t)pos)
+		count = I386_MAX_NON_LFS - (uint64_t)pos;
+	return (long)count;
+}
+
+int persona_lfs_watched(uint32_t nr)
+{
+	switch (nr) {
+	case I386_NR_write:
+	case I386_NR_pwrite64:
+	case I386_NR_ftruncate64:
+	case I386_NR_close:
+	case I386_NR_dup:
+	case I386_NR_dup2:
+	case I386_NR_dup3:
+	case I386_NR_close_range:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* A PASS row while some descriptor is marked: 1 and the result in *res
+ * when the row is one of those above, else 0 (the plain native call). */
+int persona_lfs_pass(const struct sysent *e, const struct i386_frame *f, long *res)
+{
+	long fd = wide_s32(ARG0(f)), r;
+
+	switch (e->nr) {
+	case I386_NR_write:
+		r = persona_lfs_room(fd, -1, 0, ARG2(f));
+		*res = r < 0 ? r : nsys3(__NR_write, fd, ARG1(f), r);
+		return 1;
+	case I386_NR_pwrite64:
+		r = persona_lfs_room(fd, (int64_t)wide_pair(ARG3(f), ARG4(f)), 0, ARG2(f));
+		*res = r < 0 ? r : nsys4(__NR_pwrite64, fd, ARG1(f), r, wide_pair(ARG3(f), ARG4(f)));
+		return 1;
+	case I386_NR_ftruncate64:
+		if ((int64_t)wide_pair(ARG1(f), ARG2(f)) > (int64_t)I386_MAX_NON_LFS &&
+		    test_bit(lfs_any, fd)) {
+			*res = -EINVAL;
+			return 1;
+		}
+		return 0;
+	case I386_NR_close:
+		*res = nsys1(__NR_close, fd);
+		persona_lfs_closed(fd, fd);    /* the number is free even on error */
+		return 1;
+	case I386_NR_dup:
+		*res = nsys1(__NR_dup, fd);
+		persona_lfs_dup(fd, *res);
+		return 1;
+	case I386_NR_dup2:
+	case I386_NR_dup3:
+		*res = e->tnr == __NR_dup2 ? nsys2(__NR_dup2, fd, wide_s32(ARG1(f)))
+					   : nsys3(__NR_dup3, fd, wide_s32(ARG1(f)), wide_s32(ARG2(f)));
+		if (*res >= 0)
+			persona_lfs_dup(fd, *res);
+		return 1;
+	case I386_NR_close_range:
+		*res = nsys3(__NR_close_range, ARG0(f), ARG1(f), ARG2(f));
+		if (*res == 0 && !(ARG2(f) & CLOSE_RANGE_CLOEXEC_))
+			persona_lfs_closed(ARG0(f), ARG1(f) > (uint32_t)LFS_FDS ? LFS_FDS : ARG1(f));
+		return 1;
+	default:
+		return 0;
+	}
+}

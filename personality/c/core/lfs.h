@@ -1,0 +1,27 @@
+/* personality/c/core/lfs.h — descriptors the program opened without O_LARGEFILE
+ * (lfs.c says what the kernel does with them and how far this follows). */
+#ifndef PERSONA_LFS_H
+#define PERSONA_LFS_H
+
+#include <stdint.h>
+#include "core/frame.h"
+
+struct sysent;
+
+/* Non-zero while some descriptor is marked (read by fastpath.asm). */
+extern volatile uint32_t persona_lfs_marked;
+
+/* After an open-like call returned fd for the i386 flags. */
+void persona_lfs_opened(long fd, uint32_t i386_flags);
+/* F_GETFL must not show O_LARGEFILE for fd. */
+int  persona_lfs_hidden(long fd);
+/* to is now a duplicate of from; first..last are closed. */
+void persona_lfs_dup(long from, long to);
+void persona_lfs_closed(long first, long last);
+/* Bytes a write of count at pos (-1: the file position) may write, or -EFBIG. */
+long persona_lfs_room(long fd, int64_t pos, int append, uint64_t count);
+/* Rows persona_lfs_pass() takes over while a descriptor is marked. */
+int  persona_lfs_watched(uint32_t nr);
+int  persona_lfs_pass(const struct sysent *e, const struct i386_frame *f, long *res);
+
+#endif

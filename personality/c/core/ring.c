@@ -1,0 +1,210 @@
+/* personality/c/core/ring.c — the io_uring route of the executor.
+ *
+ * A batch whose operations io_uring can do is written into the submission
+ * ring and handed to the kernel as ONE message (io_uring_enter) through the
+ * submit stub, like every other native call (the ring adds no trap of its
+ * own; personality/asm/submit.asm lists the few stubs that trap elsewhere). Set up lazily on
+ * first use with raw messages (the image has no libc, so liburing's library
+ * calls are out; the uapi structures are all we need). A linked message maps
+ * to IOSQE_IO_LINK on its predecessor, which io_uring cancels with
+ * -ECANCELED, the same contract as the direct route — except that io_uring
+ * also breaks a link on a short read or write.
+ */
+#include "core/persona.h"
+#include "core/plock.h"
+#include "core/sysent_types.h"
+#include <linux/io_uring.h>
+#include <asm-generic/mman-common.h>
+#include <linux/mman.h>
+
+#define RING_ENTRIES 256
+/* The ring's fd is moved up here so the program's lowest free fd stays free. */
+#define RING_FD_FLOOR 900
+#define F_DUPFD_CLOEXEC 1030
+
+struct ring {
+	int      fd;                 /* -1: not set up; -2: io_uring unavailable */
+	uint32_t *sq_head, *sq_tail, *sq_mask, *sq_array;
+	uint32_t *cq_head, *cq_tail, *cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+};
+
+static struct ring ring = { .fd = -1 };
+
+static int ring_setup(void)
+{
+	struct io_uring_params p;
+	long fd, sq, cq, sqes;
+	size_t sq_len, cq_len;
+
+	memset(&p, 0, sizeof(p));
+	fd = nsys2(__NR_io_uring_setup, RING_ENTRIES, &p);
+	if (fd < 0)
+		goto unavailable;
+	long hi = nsys3(__NR_fcntl, fd, F_DUPFD_CLOEXEC, RING_FD_FLOOR);
+	if (hi >= 0) {
+		nsys1(__NR_close, fd);
+		fd = hi;
+	}
+	sq_len = p.sq_off.array + p.sq_entries * sizeof(uint32_t);
+	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	if (p.features & IORING_FEAT_SINGLE_MMAP)
+		sq_len = cq_len = sq_len > cq_len ? sq_len : cq_len;
+	sq = nsys6(__NR_mmap, 0, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQ_RING);
+	cq = (p.features & IORING_FEAT_SINGLE_MMAP) ? sq :
+	     nsys6(__NR_mmap, 0, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_CQ_RING);
+	sqes = nsys6(__NR_mmap, 0, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	if (sysmsg_failed(sq) || sysmsg_failed(cq) || sysmsg_failed(sqes)) {
+		nsys1(__NR_close, fd);
+		goto unavailable;
+	}
+	ring.sq_head  = (uint32_t *)(sq + p.sq_off.head);
+	ring.sq_tail  = (uint32_t *)(sq + p.sq_off.tail);
+	ring.sq_mask  = (uint32_t *)(sq + p.sq_off.ring_mask);
+	ring.sq_array = (uint32_t *)(sq + p.sq_off.array);
+	ring.cq_head  = (uint32_t *)(cq + p.cq_off.head);
+	ring.cq_tail  = (uint32_t *)(cq + p.cq_off.tail);
+	ring.cq_mask  = (uint32_t *)(cq + p.cq_off.ring_mask);
+	ring.cqes     = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
+	ring.sqes     = (struct io_uring_sqe *)sqes;
+	ring.fd = (int)fd;
+	return 0;
+unavailable:
+	plog("io_uring unavailable (%ld): batches take the direct route", fd < 0 ? fd : -1L);
+	ring.fd = -2;
+	return -1;
+}
+
+/* The io_uring operation that does what a native call does, or -1. */
+static int ring_op_of(uint32_t native_nr)
+{
+	switch (native_nr) {
+	case __NR_read:
+	case __NR_pread64:
+		return IORING_OP_READ;
+	case __NR_write:
+	case __NR_pwrite64:
+		return IORING_OP_WRITE;
+	case __NR_readv:
+		return IORING_OP_READV;
+	case __NR_writev:
+		return IORING_OP_WRITEV;
+	case __NR_fsync:
+	case __NR_fdatasync:
+		return IORING_OP_FSYNC;
+	case __NR_close:
+		return IORING_OP_CLOSE;
+	default:
+		return -1;
+	}
+}
+
+/* Fill an SQE for a native message whose operation ring_op_of() knows. */
+static void ring_prep(struct io_uring_sqe *s, const struct sysmsg *m, int op)
+{
+	memset(s, 0, sizeof(*s));
+	s->opcode = (uint8_t)op;
+	s->fd = (int32_t)m->args[0];
+	switch (m->nr) {
+	case __NR_read:
+	case __NR_write:
+	case __NR_readv:
+	case __NR_writev:
+		s->addr = m->args[1];
+		s->len = (uint32_t)m->args[2];
+		s->off = (uint64_t)-1;          /* the file position, as read(2) */
+		break;
+	case __NR_pread64:
+	case __NR_pwrite64:
+		s->addr = m->args[1];
+		s->len = (uint32_t)m->args[2];
+		s->off = m->args[3];
+		break;
+	case __NR_fdatasync:
+		s->fsync_flags = IORING_FSYNC_DATASYNC;
+		break;
+	default:                                /* fsync, close: the fd alone */
+		break;
+	}
+}
+
+int persona_ring_can(uint32_t native_nr)
+{
+	return ring_op_of(native_nr) >= 0;
+}
+
+/* Run msgs[0..count) as one io_uring submission; -1 if the ring cannot take
+ * the batch (then nothing has run and the caller takes the direct route). */
+static long ring_run(struct sysmsg *msgs, uint32_t count)
+{
+	uint32_t tail, head, i, seen = 0;
+	struct sysmsg enter;
+
+	if (count > RING_ENTRIES)
+		return -1;
+	if (ring.fd == -1)
+		ring_setup();
+	if (ring.fd < 0)
+		return -1;
+	for (i = 0; i < count; i++)             /* all or nothing: check first */
+		if (ring_op_of(msgs[i].nr) < 0)
+			return -1;
+	tail = *ring.sq_tail;
+	for (i = 0; i < count; i++) {
+		uint32_t idx = (tail + i) & *ring.sq_mask;
+		struct io_uring_sqe *s = &ring.sqes[idx];
+
+		ring_prep(s, &msgs[i], ring_op_of(msgs[i].nr));
+		s->user_data = i;
+		if (i + 1 < count && (msgs[i + 1].flags & SYSMSG_LINKED))
+			s->flags |= IOSQE_IO_LINK;
+		ring.sq_array[idx] = idx;
+	}
+	__atomic_store_n(ring.sq_tail, tail + count, __ATOMIC_RELEASE);
+
+	enter = (struct sysmsg){ .nr = __NR_io_uring_enter,
+		.args = { (uint64_t)ring.fd, count, count, IORING_ENTER_GETEVENTS, 0, 0 } };
+	persona_submit(&enter, 1);
+	if (sysmsg_failed(enter.result) && enter.result != -EINTR) {
+		for (i = 0; i < count; i++)
+			msgs[i].result = enter.result, msgs[i].flags |= SYSMSG_DONE;
+		return count;
+	}
+	while (seen < count) {
+		head = *ring.cq_head;
+		if (head == __atomic_load_n(ring.cq_tail, __ATOMIC_ACQUIRE)) {
+			/* interrupted or not all complete yet: wait for the rest */
+			enter.args[1] = 0;
+			enter.args[2] = count - seen;
+			persona_submit(&enter, 1);
+			continue;
+		}
+		struct io_uring_cqe *c = &ring.cqes[head & *ring.cq_mask];
+		if (c->user_data < count) {
+			msgs[c->user_data].result = c->res;
+			msgs[c->user_data].flags |= SYSMSG_DONE;
+			seen++;
+		}
+		__atomic_store_n(ring.cq_head, head + 1, __ATOMIC_RELEASE);
+	}
+	return count;
+}
+
+/* One ring per process: a thread that finds it in use by another (whose
+ * batch may block for long) takes the direct route instead of waiting. */
+
+long persona_batch_run(struct sysmsg *msgs, uint32_t count, uint32_t route)
+{
+	if (route == SYSMSG_ROUTE_RING) {
+		uint32_t free_ = 0;
+		if (__atomic_compare_exchange_n(&persona_ring_lock, &free_, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			long r = ring_run(msgs, count);
+			__atomic_store_n(&persona_ring_lock, 0, __ATOMIC_RELEASE);
+			if (r >= 0)
+				return count;
+		}
+	}
+	return persona_submit(msgs, count);
+}

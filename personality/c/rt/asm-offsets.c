@@ -1,0 +1,79 @@
+/* personality/c/rt/asm-offsets.c — emits the struct offsets the NASM stubs use.
+ * Compiled with -S only; the Makefile turns each "->NAME value" marker into
+ * "%define NAME value" in build/gen/asm-offsets.inc (Linux's asm-offsets trick). */
+#include <stddef.h>
+#include "core/persona.h"
+#include "sysnr.h"
+#include "rt/image.h"
+#include "rt/vclock.h"
+
+#define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
+#define OFFSET(sym, type, member) DEFINE(sym, offsetof(struct type, member))
+
+void asm_offsets(void);
+void asm_offsets(void)
+{
+	OFFSET(FRAME_eax, i386_frame, eax);
+	OFFSET(FRAME_ebx, i386_frame, ebx);
+	OFFSET(FRAME_ecx, i386_frame, ecx);
+	OFFSET(FRAME_edx, i386_frame, edx);
+	OFFSET(FRAME_esi, i386_frame, esi);
+	OFFSET(FRAME_edi, i386_frame, edi);
+	OFFSET(FRAME_ebp, i386_frame, ebp);
+	OFFSET(FRAME_esp, i386_frame, esp);
+	OFFSET(FRAME_eip, i386_frame, eip);
+	OFFSET(FRAME_eflags, i386_frame, eflags);
+	OFFSET(FRAME_way, i386_frame, way);
+	OFFSET(FRAME_nr, i386_frame, nr);
+	OFFSET(FRAME_cs, i386_frame, cs);
+	OFFSET(FRAME_ss, i386_frame, ss);
+	OFFSET(FRAME_ds, i386_frame, ds);
+	OFFSET(FRAME_es, i386_frame, es);
+	OFFSET(FRAME_fs, i386_frame, fs);
+	OFFSET(FRAME_gs, i386_frame, gs);
+	OFFSET(FRAME_host_rsp, i386_frame, host_rsp);
+	DEFINE(FRAME_SIZE, sizeof(struct i386_frame));
+	OFFSET(SYSMSG_nr, sysmsg, nr);
+	OFFSET(SYSMSG_flags, sysmsg, flags);
+	OFFSET(SYSMSG_result, sysmsg, result);
+	OFFSET(SYSMSG_args, sysmsg, args);
+	DEFINE(SYSMSG_SIZE, sizeof(struct sysmsg));
+	DEFINE(SYSMSG_F_LINKED, SYSMSG_LINKED);
+	DEFINE(SYSMSG_F_DONE, SYSMSG_DONE);
+	DEFINE(WAY_SYSINFO_ID, WAY_SYSINFO);
+	DEFINE(WAY_PATCHED_ID, WAY_PATCHED);
+	DEFINE(WAY_REFLECTED_ID, WAY_REFLECTED);
+	DEFINE(WAY_INT80_64_ID, WAY_INT80_64);
+	DEFINE(WAY_DIRECT_ID, WAY_DIRECT);
+	OFFSET(STATS_calls, persona_stats, calls);
+	OFFSET(STATS_way, persona_stats, way);
+	OFFSET(OPTS_trace, persona_opts, trace);
+	/* the gate's per-thread state and the fixed layout (core/state.h, personality/layout.h);
+	 * addresses above 2 GiB print negative: NASM users mask them with U32() */
+	OFFSET(THREAD_frame, persona_thread, frame);
+	OFFSET(THREAD_kstack_top, persona_thread, kstack_top);
+	OFFSET(THREAD_stats, persona_thread, stats);
+	DEFINE(L_IMAGE_BASE, PERSONA_IMAGE_BASE);
+	DEFINE(L_GATE_BASE, PERSONA_GATE_BASE);
+	DEFINE(L_GATE64_SYSINFO, PERSONA_GATE64_SYSINFO);
+	DEFINE(L_GATE64_NORET, PERSONA_GATE64_NORET);
+	DEFINE(L_GATE64_PATCHED, PERSONA_GATE64_PATCHED);
+	DEFINE(L_GATE32_PATCHED, PERSONA_GATE32_PATCHED);
+	DEFINE(L_USER32_CS, PERSONA_USER32_CS);
+	DEFINE(L_USER_DS, PERSONA_USER_DS);
+	DEFINE(L_USER64_CS, PERSONA_USER64_CS);
+	DEFINE(L_TLS_SLOT_FIRST, PERSONA_TLS_SLOT_FIRST);
+	DEFINE(L_TLS_SLOTS, PERSONA_TLS_SLOTS);
+	/* the vDSO's clock page (vclock.h) */
+	DEFINE(L_VCLOCK_BASE, PERSONA_VCLOCK_BASE);
+	DEFINE(L_VCLOCK_CLOCKS, PERSONA_VCLOCK_CLOCKS);
+	OFFSET(VCLOCK_seq, persona_vclock, seq);
+	OFFSET(VCLOCK_clk, persona_vclock, clk);
+	DEFINE(VCLOCK_CLOCK_SIZE, sizeof(struct persona_vclock_clock));
+	OFFSET(VCC_tsc, persona_vclock_clock, tsc);
+	OFFSET(VCC_sec, persona_vclock_clock, sec);
+	OFFSET(VCC_nsec, persona_vclock_clock, nsec);
+	OFFSET(VCC_mult, persona_vclock_clock, mult);
+	OFFSET(VCC_max_ticks, persona_vclock_clock, max_ticks);
+	OFFSET(VCC_res_nsec, persona_vclock_clock, res_nsec);
+}
