@@ -47,7 +47,17 @@ native_i386=1
 native_why=$("$persona" doctor --need ia32-exec) || native_i386=0
 
 # is_i386 FILE: an ELF32 file (the first word of a case's command)
-is_i386() { [ "$(od -An -j4 -N1 -tu1 "$1" 2>/dev/null | tr -d ' ')" = 1 ]; }
+# (or a #! script whose interpreters end in one, followed as the kernel does)
+is_i386() {
+	_f=$1
+	for _depth in 1 2 3 4 5 6; do
+		case "$(head -c 2 "$_f" 2>/dev/null)" in
+		'#!') _f=$(head -n 1 "$_f" | sed 's/^#![ 	]*//; s/[ 	].*//') ;;
+		*) [ "$(od -An -j4 -N1 -tu1 "$_f" 2>/dev/null | tr -d ' ')" = 1 ]; return ;;
+		esac
+	done
+	return 1
+}
 
 # need32 NAME...: true if persona run can run 32-bit code here; otherwise a
 # SKIP line for each NAME with the doctor's reason, and false
