@@ -31,6 +31,20 @@ struct persona_serves {
 
 /* What the loader hands the image's init (64-bit pointers into the
  * loader's memory; init copies what it keeps). */
+/* modify_ldt's struct user_desc for the flat 32-bit code segment of the
+ * process's LDT: the image makes it where the kernel offers no usable
+ * __USER32_CS (or --ldt-cs asks), and persona doctor probes the same one. */
+struct persona_ldt_desc {
+	uint32_t entry_number, base_addr, limit, flags;
+};
+#define PERSONA_LDT_CS32_DESC { \
+	.entry_number = PERSONA_LDT_CS32_SLOT, \
+	.limit = 0xfffff, \
+	/* seg_32bit, contents = code (2), limit_in_pages, useable */ \
+	.flags = 0x1 | (2 << 1) | 0x10 | 0x40, \
+}
+#define PERSONA_LDT_CS32_SEL (PERSONA_LDT_CS32_SLOT << 3 | 7)
+
 struct persona_init_args {
 	uint32_t version;           /* PERSONA_IMAGE_VERSION */
 	uint32_t mode;              /* PERSONA_MODE_* */

@@ -33,7 +33,7 @@
 #include <perfmon/pfmlib_perf_event.h>
 
 #include "sys/doctor/hostcaps.h"
-#include "personality/layout.h"
+#include "personality/image_abi.h"
 
 #define I386_NR_EXIT    1       /* i386 exit, the one call the exec probe makes */
 #define I386_NR_GETPID  20
@@ -190,20 +190,14 @@ static int probe_cs32_gdt(void)
 /* A flat 32-bit code segment in the LDT, as the image makes one. */
 static int probe_cs32_ldt(void)
 {
-	struct {
-		uint32_t entry_number, base_addr, limit, flags;
-	} code = {
-		.entry_number = PERSONA_LDT_CS32_SLOT,
-		.limit = 0xfffff,
-		/* seg_32bit, contents = code (2), limit_in_pages, useable */
-		.flags = 0x1 | (2 << 1) | 0x10 | 0x40,
-	};
+	struct persona_ldt_desc code = PERSONA_LDT_CS32_DESC;
+
 	if (syscall(SYS_modify_ldt, 0x11, &code, sizeof code) < 0) {
 		say("modify_ldt: %s", strerror(errno));
 		return 1;
 	}
 	say("modify_ldt: ok; ");
-	probe_selector = PERSONA_LDT_CS32_SLOT << 3 | 7;
+	probe_selector = PERSONA_LDT_CS32_SEL;
 	return run_cs32_probe();
 }
 
@@ -457,7 +451,7 @@ unsigned hostcap_cs32(char *why, size_t n)
 	}
 	if (hostcap_probe(HOSTCAP_CS32_LDT, ldt, sizeof ldt)) {
 		snprintf(why, n, "%s", ldt);
-		return PERSONA_LDT_CS32_SLOT << 3 | 7;
+		return PERSONA_LDT_CS32_SEL;
 	}
 	snprintf(why, n, "segment 0x23: %s; LDT segment: %s", gdt, ldt);
 	return 0;

@@ -71,15 +71,8 @@ static void keep_string(char *dst, size_t n, const char *src)
  * a 64-bit process may always create. */
 static long choose_cs32(uint32_t force_ldt)
 {
-	struct {
-		uint32_t entry_number, base_addr, limit, flags;
-	} code = {
-		.entry_number = PERSONA_LDT_CS32_SLOT,
-		.limit = 0xfffff,
-		/* seg_32bit, contents = code (2), limit_in_pages, useable */
-		.flags = 0x1 | (2 << 1) | 0x10 | 0x40,
-	};
-	uint16_t sel = PERSONA_LDT_CS32_SLOT << 3 | 7;
+	struct persona_ldt_desc code = PERSONA_LDT_CS32_DESC;
+	uint16_t sel = PERSONA_LDT_CS32_SEL;
 	long r;
 
 	if (!force_ldt && persona_cs32_usable(PERSONA_USER32_CS))
