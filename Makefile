@@ -70,7 +70,7 @@ check: all
 # has no ia32 layer; run on a host whose kernel has one, then commit them.
 expect: all
 	@rm -rf tests/e2e/expect
-	@PERSONA_EXPECT_RECORD=1 sh tests/run.sh $(BUILD) run_progs signals threads.sh
+	@PERSONA_EXPECT_RECORD=1 sh tests/run.sh $(BUILD) run_progs signals threads.sh reflect_startup
 
 # The suite in a guest booting a stock Debian kernel (tools/vm/), for hosts
 # whose CPU cannot run 32-bit code; its own dependency step fetches QEMU, the

@@ -14,7 +14,7 @@
 #include "personality/layout.h"
 
 #define PERSONA_IMAGE_MAGIC    0x31474d4941535250ULL   /* "PRSAIMG1" little-endian */
-#define PERSONA_IMAGE_VERSION  3
+#define PERSONA_IMAGE_VERSION  4
 
 /* One kind of program the image serves: ELF ident class and OS ABI, and
  * e_machine. */
@@ -50,6 +50,7 @@ struct persona_init_args {
 	uint32_t mode;              /* PERSONA_MODE_* */
 	/* persona run's options */
 	uint32_t trace, stats, no_patch, seccomp;
+	uint32_t reflect_startup;   /* --reflect=startup: SUD only until start-up is over */
 	int32_t  log_fd;            /* the log's fd, or -1 for none (--log) */
 	uint32_t ldt_cs;            /* --ldt-cs: 32-bit code in an LDT segment */
 	uint32_t descendants_native; /* --descendants=native: passed on across execve */

@@ -20,8 +20,9 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "run",     "run [--trace] [--stats] [--no-patch] [--patch=page0] [--seccomp] [--log FILE|stderr]\n"
-		     "              [--ldt-cs] [--argv0 NAME] [--descendants=auto|private|native] [--] PROGRAM [ARGS...]", cmd_run },
+	{ "run",     "run [--trace] [--stats] [--no-patch] [--patch=page0] [--seccomp] [--reflect=always|startup]\n"
+		     "              [--log FILE|stderr] [--ldt-cs] [--argv0 NAME] [--descendants=auto|private|native]\n"
+		     "              [--] PROGRAM [ARGS...]", cmd_run },
 	{ "doctor",  "doctor [--need CAP,...]      what this host can do; can persona run work here?", cmd_doctor },
 	{ "table",   "table [--summary]            the i386 table: number, name, kind, x86-64 target", cmd_table },
 	{ "install", "install NAME FILE            register a personality image", cmd_install },

@@ -67,10 +67,21 @@ static const char *prog_name = "persona run";
 static int usage(void)
 {
 	fprintf(stderr, "usage: persona run [--trace] [--stats] [--no-patch] [--patch=page0] [--seccomp]\n"
-			"                   [--log FILE|stderr] [--ldt-cs] [--argv0 NAME] [--descendants=auto|private|native]\n"
-			"                   [--] PROGRAM [ARGS...]\n"
+			"                   [--reflect=always|startup] [--log FILE|stderr] [--ldt-cs] [--argv0 NAME]\n"
+			"                   [--descendants=auto|private|native] [--] PROGRAM [ARGS...]\n"
 			"  the personality's log (refused calls, unknown numbers) is written only with\n"
-			"  --log or PERSONA_LOG=FILE|stderr; --trace and --stats go to it, else to stderr\n");
+			"  --log or PERSONA_LOG=FILE|stderr; --trace and --stats go to it, else to stderr\n"
+			"  --reflect=always (the default) keeps Syscall User Dispatch armed for the whole\n"
+			"  run, so that no int $0x80 ever reaches the kernel's ia32 layer; it makes every\n"
+			"  system call of the thread take the kernel's slow entry. --reflect=startup\n"
+			"  disarms it at the program's first call through the vDSO, after rewriting every\n"
+			"  int $0x80 site whose number can be read off the code before it (a mov $nr into\n"
+			"  eax, or into a register moved to eax; also in code mapped later) and making\n"
+			"  every site that trapped during start-up but has no such form fault instead.\n"
+			"  RISK: a site of neither kind (its number computed, and first run after\n"
+			"  start-up) reaches the kernel's ia32 layer, which runs the call itself, outside\n"
+			"  the personality. Not with --seccomp, --no-patch or --patch=page0; on a kernel\n"
+			"  without an ia32 layer nothing is armed in either mode.\n");
 	return 2;
 }
 
@@ -274,6 +285,10 @@ int cmd_run(int argc, char **argv)
 			ia.no_patch = 2;        /* zpoline-style rewriting (reflect.h) */
 		} else if (!strcmp(o, "--seccomp")) {
 			ia.seccomp = 1;
+		} else if (!strcmp(o, "--reflect=always")) {
+			ia.reflect_startup = 0;
+		} else if (!strcmp(o, "--reflect=startup")) {
+			ia.reflect_startup = 1;
 		} else if (!strcmp(o, "--ldt-cs")) {
 			ia.ldt_cs = 1;
 		} else if (!strcmp(o, "--log") && i + 1 < argc) {
@@ -293,6 +308,11 @@ int cmd_run(int argc, char **argv)
 			fprintf(stderr, "%s: unknown option '%s' (see persona run --help)\n", prog_name, o);
 			return 2;
 		}
+	}
+	if (ia.reflect_startup && (ia.seccomp || ia.no_patch)) {
+		fprintf(stderr, "%s: --reflect=startup rewrites sites ahead in the default patch form and disarms "
+			"Syscall User Dispatch; it cannot go with --seccomp, --no-patch or --patch=page0\n", prog_name);
+		return 2;
 	}
 	if (i >= argc)
 		return usage();

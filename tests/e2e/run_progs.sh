@@ -29,9 +29,9 @@ same "x86-64 hello dynamic" -- "$progdir/hello64-dynamic" 7
 
 # 32-bit code in a code segment of the process's LDT, as on a kernel that
 # offers no __USER32_CS; execve passes the choice on
-PERSONA_RUN_OPTS=--ldt-cs
+PERSONA_RUN_OPTS="$base_run_opts --ldt-cs"
 same "LDT code segment: hello" --portable -- "$progdir/hello-dynamic"
 same "LDT code segment: processes" --portable -- "$progdir/procs-static" "$progdir/exitcode-dynamic"
 same "LDT code segment: registers kept" --portable -- "$progdir/regs-static"
 same "LDT code segment: TLS" --portable -- "$progdir/tls-dynamic"
-PERSONA_RUN_OPTS=
+PERSONA_RUN_OPTS=$base_run_opts

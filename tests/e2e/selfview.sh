@@ -18,7 +18,7 @@ for kind in static dynamic; do
 	same "self uname $kind" -- "$prog" uname
 	same "self re-exec through /proc/self/exe $kind" -- "$prog" reexec
 	same "self descriptors $kind" -- "$prog" fds
-	PERSONA_RUN_OPTS="--log $t/persona.log"
+	PERSONA_RUN_OPTS="$base_run_opts --log $t/persona.log"
 	same "self descriptors with --log $kind" -- "$prog" fds
-	PERSONA_RUN_OPTS=
+	PERSONA_RUN_OPTS=$base_run_opts
 done

@@ -418,6 +418,62 @@ static void patched_site_replays_the_setup(void **state)
 	persona_patch_init(PATCH_OFF, 0);
 }
 
+/* The register form static glibc uses for its first and last calls:
+ * mov $nr, %ecx; xor %ebx, %ebx; mov %ecx, %eax; int $0x80 — the head
+ * mov becomes the call, the trampoline replays all three. A sequence in
+ * which the register changes before it reaches eax stays on reflection. */
+static void register_form_site_is_patched(void **state)
+{
+	struct code c = { user_code + 512, user_code + 512 };
+	uint64_t patched = persona_stats.sites_patched;
+	uint32_t site, gate;
+	uint8_t *head;
+	(void)state;
+	arm();
+
+	gate = emit_fake_gate(&c);
+	assert_int_equal(persona_patch_init(PATCH_MOV, gate), 0);
+	c.start = c.p = user_code;
+	store(&c, ESP, res_at(R_ESP0));
+	head = c.p;
+	mov_imm(&c, ECX, I386_NR_getppid);
+	b(&c, 0x31); b(&c, 0xdb);                     /* xor %ebx, %ebx */
+	b(&c, 0x89); b(&c, 0xc8);                     /* mov %ecx, %eax */
+	site = here(&c);
+	int80(&c);
+	store(&c, EAX, res_at(R_EAX));
+	store(&c, EBX, res_at(R_EBX));
+	store(&c, ECX, res_at(R_ECX));
+	store(&c, ESP, res_at(R_ESP));
+	jmp_far_mem(&c, exit_ptr);
+	for (int i = 0; i < 3; i++) {
+		memset(res, 0, 64);
+		run32();
+		assert_int_equal(res[R_EAX], (uint32_t)getppid());
+		assert_int_equal(res[R_EBX], 0);
+		assert_int_equal(res[R_ECX], I386_NR_getppid);
+		assert_int_equal(res[R_ESP], res[R_ESP0]);
+		assert_int_equal(head[0], 0xe8);
+	}
+	assert_int_equal(persona_patch_state(site), 1);
+	assert_int_equal(persona_stats.sites_patched - patched, 1);
+	persona_code_mapped((uint32_t)(uintptr_t)user_code, 1024);
+
+	/* the register is written again before it reaches eax: reflected */
+	c.start = c.p = user_code;
+	mov_imm(&c, EDX, I386_NR_getpid);
+	mov_imm(&c, ECX, I386_NR_getppid);
+	b(&c, 0x89); b(&c, 0xd1);                     /* mov %edx, %ecx */
+	b(&c, 0x89); b(&c, 0xc8);                     /* mov %ecx, %eax */
+	site = here(&c);
+	int80(&c);
+	jmp_far_mem(&c, exit_ptr);
+	assert_int_equal(run32(), (uint32_t)getpid());
+	assert_int_equal(persona_patch_state(site), 2);
+	persona_code_mapped((uint32_t)(uintptr_t)user_code, 1024);
+	persona_patch_init(PATCH_OFF, 0);
+}
+
 static void site_without_mov_stays_reflected(void **state)
 {
 	struct code c = { user_code, user_code };
@@ -428,9 +484,11 @@ static void site_without_mov_stays_reflected(void **state)
 
 	persona_opts.no_patch = 0;
 	assert_int_equal(persona_patch_init(PATCH_MOV, (uint32_t)(uintptr_t)(user_code + 600)), 0);
-	/* eax loaded by something other than mov $imm32: no safe form */
+	/* eax loaded by something other than a mov $imm32 (here pop): no
+	 * safe form */
 	mov_imm(&c, EBX, I386_NR_getpid);
-	b(&c, 0x89); b(&c, 0xd8);                     /* mov %ebx, %eax */
+	b(&c, 0x53);                                  /* push %ebx */
+	b(&c, 0x58);                                  /* pop %eax */
 	site = here(&c);
 	int80(&c);
 	jmp_far_mem(&c, exit_ptr);
@@ -438,6 +496,84 @@ static void site_without_mov_stays_reflected(void **state)
 	assert_int_equal(run32(), (uint32_t)getpid());
 	assert_int_equal(persona_patch_state(site), 2);
 	assert_int_equal(persona_stats.sites_reflected - persona_stats.sites_patched - left, 1);
+	persona_code_mapped((uint32_t)(uintptr_t)user_code, 1024);
+	persona_patch_init(PATCH_OFF, 0);
+}
+
+/* --reflect=startup's end of start-up: a mov-form site that never ran is
+ * rewritten ahead; a site that trapped but has no rewritable form is
+ * guarded (its int $0x80 becomes int $0x81, whose #GP is reflected); SUD is
+ * disarmed. Run last: it leaves SUD off until the next arm(). */
+static void startup_over_rewrites_ahead_and_guards(void **state)
+{
+	struct code c = { user_code + 512, user_code + 512 };
+	uint64_t ahead = persona_stats.sites_ahead, guarded = persona_stats.sites_guarded;
+	uint32_t left, never_ran, gate;
+	uint8_t *mov;
+	siginfo_t si;
+	ucontext_t uc;
+	(void)state;
+	arm();
+	if (persona_reflect_mode() != REFLECT_SUD)
+		skip();                 /* no ia32 gate: nothing is armed to disarm */
+
+	/* only this test's code in the pages the scan reads: int3 elsewhere */
+	memset(user_code, 0xcc, 3 * 4096 - 1024);
+	persona_code_mapped((uint32_t)(uintptr_t)user_code, 3 * 4096 - 1024);
+	gate = emit_fake_gate(&c);
+	assert_int_equal(persona_patch_init(PATCH_MOV, gate), 0);
+	/* a site of no rewritable form, run once: left on reflection */
+	c.start = c.p = user_code;
+	mov_imm(&c, EBX, I386_NR_getpid);
+	b(&c, 0x53);                                  /* push %ebx */
+	b(&c, 0x58);                                  /* pop %eax */
+	left = here(&c);
+	int80(&c);
+	jmp_far_mem(&c, exit_ptr);
+	assert_int_equal(run32(), (uint32_t)getpid());
+	assert_int_equal(persona_patch_state(left), 2);
+	/* a mov-form site that has not run */
+	c.start = c.p = user_code + 256;
+	never_ran = emit_call_site(&c, I386_NR_getppid, PAT_EBX, PAT_ECX, PAT_EDX);
+	mov = (uint8_t *)(uintptr_t)(never_ran - 5);
+	assert_int_equal(mov[0], 0xb8);
+
+	/* the scan reads code that is not writable, as a program's is (and
+	 * the patcher's probe of writability faults: the fix-up catches it) */
+	persona_test_init();
+	assert_int_equal(mprotect(page, 3 * 4096, PROT_READ | PROT_EXEC), 0);
+	persona_reflect_startup_pending = 1;
+	persona_reflect_startup_over();
+	assert_int_equal(mprotect(page, 3 * 4096, PROT_READ | PROT_WRITE | PROT_EXEC), 0);
+	assert_int_equal(persona_reflect_startup_pending, 0);
+	assert_int_equal(persona_reflect_mode(), REFLECT_NONE);
+	assert_int_equal(persona_reflect_startup_ended(), 1);
+
+	assert_int_equal(mov[0], 0xe8);                 /* rewritten ahead */
+	assert_int_equal(persona_patch_state(never_ran), 1);
+	assert_int_equal(persona_stats.sites_ahead - ahead, 1);
+	assert_int_equal(((uint8_t *)(uintptr_t)left)[0], 0xcd);
+	assert_int_equal(((uint8_t *)(uintptr_t)left)[1], PERSONA_GUARD_VECTOR);
+	assert_int_equal(persona_patch_state(left), PERSONA_SITE_GUARDED);
+	assert_int_equal(persona_stats.sites_guarded - guarded, 1);
+
+	/* the guarded site's #GP is reflected: the call runs, eip moves past */
+	memset(&si, 0, sizeof(si));
+	memset(&uc, 0, sizeof(uc));
+	si.si_signo = SIGSEGV;
+	si.si_code = SI_KERNEL;
+	uc.uc_mcontext.gregs[REG_TRAPNO] = 13;
+	uc.uc_mcontext.gregs[REG_ERR] = (PERSONA_GUARD_VECTOR << 3) | 2;
+	uc.uc_mcontext.gregs[REG_RIP] = left;
+	uc.uc_mcontext.gregs[REG_CSGSFS] = 0x23;
+	uc.uc_mcontext.gregs[REG_RAX] = I386_NR_getpid;
+	assert_int_equal(persona_reflect_fault(SIGSEGV, &si, &uc), 1);
+	assert_int_equal(uc.uc_mcontext.gregs[REG_RAX], getpid());
+	assert_int_equal(uc.uc_mcontext.gregs[REG_RIP], left + 2);
+	/* the same fault anywhere else is the program's */
+	uc.uc_mcontext.gregs[REG_RIP] = never_ran;
+	assert_int_equal(persona_reflect_fault(SIGSEGV, &si, &uc), 0);
+
 	persona_code_mapped((uint32_t)(uintptr_t)user_code, 1024);
 	persona_patch_init(PATCH_OFF, 0);
 }
@@ -724,6 +860,7 @@ int main(void)
 		cmocka_unit_test_setup(no_patch_keeps_reflecting, setup),
 		cmocka_unit_test_setup(patched_site_is_reflected_once, setup),
 		cmocka_unit_test_setup(patched_site_replays_the_setup, setup),
+		cmocka_unit_test_setup(register_form_site_is_patched, setup),
 		cmocka_unit_test_setup(site_without_mov_stays_reflected, setup),
 		cmocka_unit_test_setup(page0_form_needs_mmap_min_addr_zero, setup),
 		cmocka_unit_test_setup(int80_general_protection_is_reflected, setup),
@@ -733,6 +870,7 @@ int main(void)
 		cmocka_unit_test_setup(sa_restart_restarts_the_read, setup),
 		cmocka_unit_test_setup(sig_dfl_sigterm_gives_native_status, setup),
 		cmocka_unit_test_setup(sigprocmask_blocks_until_unblocked, setup),
+		cmocka_unit_test_setup(startup_over_rewrites_ahead_and_guards, setup),
 	};
 	long mode;
 

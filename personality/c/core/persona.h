@@ -108,6 +108,8 @@ struct persona_stats {
 	uint64_t calls[1024 + 8];         /* per i386 number (private numbers folded at the end) */
 	uint64_t way[WAY_COUNT];          /* per way in */
 	uint64_t sites_patched, sites_reflected;
+	uint64_t sites_ahead;             /* rewritten before they ran (--reflect=startup) */
+	uint64_t sites_guarded;           /* made to fault instead (--reflect=startup) */
 	uint64_t enosys_logged[1024 / 64 + 1];   /* bitmap: -ENOSYS logged once per number */
 	uint64_t refused;                 /* calls refused (ENOSYS, an unknown ioctl or option): process-wide */
 };
@@ -130,6 +132,7 @@ struct persona_opts {
 	uint32_t stats;      /* --stats: dump at exit */
 	uint32_t no_patch;   /* --no-patch: keep every call on reflection */
 	uint32_t seccomp;    /* --seccomp: a filter kills any call reaching the ia32 layer */
+	uint32_t reflect_startup; /* --reflect=startup: disarm SUD once start-up is over (reflect.c) */
 	int32_t  log_fd;     /* the log (--log); -1: none, plog writes nothing */
 };
 extern struct persona_opts persona_opts;

@@ -10,12 +10,19 @@
  *                     or eip, decoded forward to end exactly at
  *     cd 80           int $0x80
  *
+ * or the register form static glibc writes for its first and last calls
+ *
+ *     b8+r imm32      mov $imm32, %r        r not eax or esp
+ *     ...             simple instructions as above that do not write r
+ *     89 /r | 8b /r   mov %r, %eax
+ *     cd 80           int $0x80
+ *
  * The mov becomes `call rel32` to a per-site trampoline (32-bit code, in a
  * pool next to the image) that replays the sequence:
  *
  *     8d 64 24 04     lea 4(%esp), %esp     drop the call's return address
- *     b8 imm32        mov $imm32, %eax      what the mov did
- *     ...             the simple instructions, copied (none depends on eip)
+ *     b8+r imm32      mov $imm32, %eax/%r   what the mov did
+ *     ...             the instructions after it, copied (none depends on eip)
  *     68 ret32        push $site+2          return past the int $0x80
  *     e9 rel32        jmp gate32_patched    entered as by call *%gs:0x10
  *
@@ -30,6 +37,11 @@
  * (%eax) and faults below mmap_min_addr. Sites of any other shape (eax set
  * from a register, a branch in between) stay on reflection, counted in
  * --stats.
+ *
+ * --reflect=startup rewrites sites of these forms before they run, found by
+ * scanning code for `cd 80` (persona_patch_ahead_all): the bytes have not
+ * been seen to trap, so the one check left is that the decoding ties a mov
+ * whose number is a row of the table to them.
  *
  * 64-bit code using the i386 ABI (int $0x80 from 64-bit code) has a red
  * zone below its stack pointer that a call would overwrite, and its sites
@@ -84,7 +96,7 @@
 #define POOL_SIZE        0x10000u
 
 #define SITE_SLOTS       4096u          /* power of two */
-enum { SITE_EMPTY, SITE_PATCHED, SITE_LEFT, SITE_GONE };
+enum { SITE_EMPTY, SITE_PATCHED, SITE_LEFT, SITE_GONE, SITE_GUARDED };
 
 struct site {
 	uint32_t addr;
@@ -94,6 +106,7 @@ static struct site sites[SITE_SLOTS];
 static uint32_t sites_used;
 
 static uint32_t patch_form = PATCH_OFF;
+static int ahead_on;                    /* --reflect=startup: scan code as it is mapped */
 static uint32_t gate_entry;
 static uint32_t pool_next, pool_end;
 uint32_t persona_patch_pool_hint;        /* where the trampoline pool goes; 0: anywhere low */
@@ -131,10 +144,15 @@ static struct site *site_find(uint32_t addr, int insert)
 	return NULL;
 }
 
+_Static_assert(SITE_GUARDED == PERSONA_SITE_GUARDED, "reflect.h names the guarded state");
+
 int persona_patch_state(uint32_t site)
 {
+	plock_acquire(&persona_patch_lock);
 	struct site *s = site_find(site, 0);
-	return s && s->state != SITE_GONE ? (int)s->state : 0;
+	int state = s && s->state != SITE_GONE ? (int)s->state : 0;
+	plock_release(&persona_patch_lock);
+	return state;
 }
 
 static long read_mmap_min_addr(void)
@@ -194,6 +212,7 @@ long persona_patch_init(uint32_t form, uint32_t entry)
 {
 	gate_entry = entry;
 	patch_form = persona_opts.no_patch ? PATCH_OFF : form;
+	ahead_on = 0;
 	if (patch_form == PATCH_PAGE0) {
 		long r = page0_map();
 		if (r < 0) {
@@ -348,23 +367,76 @@ static uint32_t simple_len(const uint8_t *p, uint32_t avail)
 	}
 }
 
-/* The distance back from the site to its `mov $nr, %eax`, or 0. */
+/* Whether a simple instruction (simple_len accepted it) writes register r
+ * (0 eax .. 7 edi): the register form below must see r reach the final
+ * `mov %r, %eax` unchanged. */
+static int simple_writes(const uint8_t *p, uint32_t r)
+{
+	uint8_t op = p[0];
+	uint32_t mod, reg, rm;
+
+	if (op == 0x64 || op == 0x65)
+		return simple_writes(p + 1, r);
+	if (op == 0x90 || op == 0x85 || op == 0x39 || op == 0x3b)
+		return 0;
+	if (op >= 0x50 && op <= 0x57)                      /* push: esp only */
+		return r == 4;
+	if (op >= 0x58 && op <= 0x5f)                      /* pop reg: reg and esp */
+		return r == 4 || r == (uint32_t)(op - 0x58);
+	if (op >= 0xb8 && op <= 0xbf)
+		return r == (uint32_t)(op - 0xb8);
+	mod = p[1] >> 6;
+	reg = (p[1] >> 3) & 7;
+	rm = p[1] & 7;
+	switch (op) {
+	case 0x03: case 0x0b: case 0x23: case 0x2b: case 0x33: case 0x8b: case 0x8d:
+		return r == reg;                            /* writes the reg field */
+	case 0x83: case 0x81:
+		return reg != 7 && mod == 3 && r == rm;     /* ALU on a register, not cmp */
+	default:                                        /* 01 09 21 29 31 89 c7: writes r/m */
+		return mod == 3 && r == rm;
+	}
+}
+
+/* The head of a rewritable site `back` bytes before its int $0x80: either
+ *   mov $nr, %eax; simple...; int $0x80
+ * or, as static glibc writes its early and last calls,
+ *   mov $nr, %r; simple... (none writes r); mov %r, %eax; int $0x80
+ * (r not esp). The number, or -1 if the bytes there are neither. */
+static int64_t head_number(const uint8_t *code, uint32_t site_off, uint32_t back)
+{
+	const uint8_t *m = code + site_off - back;
+	uint32_t r, imm, at = MOV_LEN, len, end = back;
+
+	if (m[0] < OP_MOV_EAX_IMM || m[0] > OP_MOV_EAX_IMM + 7 || m[0] == OP_MOV_EAX_IMM + 4)
+		return -1;
+	r = m[0] - OP_MOV_EAX_IMM;
+	if (r != 0) {
+		/* the last two bytes: 89 /r (mod 3, reg r, rm eax) or 8b /r */
+		const uint8_t *mv = code + site_off - 2;
+		if (back < MOV_LEN + 2 ||
+		    !((mv[0] == 0x89 && mv[1] == (0xc0 | r << 3)) || (mv[0] == 0x8b && mv[1] == (0xc0 | r))))
+			return -1;
+		end = back - 2;
+	}
+	while (at < end && (len = simple_len(m + at, end - at)) != 0) {
+		if (r != 0 && simple_writes(m + at, r))
+			return -1;
+		at += len;
+	}
+	if (at != end)
+		return -1;
+	memcpy(&imm, m + 1, 4);
+	return imm;
+}
+
+/* The distance back from the site to the head of its rewritable form whose
+ * number is nr, the nearest first, or 0. */
 static uint32_t find_mov(const uint8_t *code, uint32_t site_off, uint32_t nr)
 {
-	for (uint32_t back = MOV_LEN; back <= MOV_LEN + REPLAY_MAX && back <= site_off; back++) {
-		const uint8_t *m = code + site_off - back;
-		uint32_t imm, at = MOV_LEN, len;
-
-		if (m[0] != OP_MOV_EAX_IMM)
-			continue;
-		memcpy(&imm, m + 1, 4);
-		if (imm != nr)
-			continue;
-		while (at < back && (len = simple_len(m + at, back - at)) != 0)
-			at += len;
-		if (at == back)
+	for (uint32_t back = MOV_LEN; back <= MOV_LEN + REPLAY_MAX && back <= site_off; back++)
+		if (head_number(code, site_off, back) == (int64_t)nr)
 			return back;
-	}
 	return 0;
 }
 
@@ -388,11 +460,9 @@ static int patch_mov(uint32_t site, uint32_t nr)
 	t = (uint8_t *)(uintptr_t)tramp;
 	memset(t, 0xcc, TRAMP_SIZE);                  /* int3 past the end */
 	t[n++] = 0x8d; t[n++] = 0x64; t[n++] = 0x24; t[n++] = 0x04;   /* lea 4(%esp), %esp */
-	t[n++] = OP_MOV_EAX_IMM;                       /* mov $nr, %eax */
-	put32(t + n, nr);
-	n += 4;
-	memcpy(t + n, code + sizeof(code) - back + MOV_LEN, back - MOV_LEN);   /* the replayed instructions */
-	n += back - MOV_LEN;
+	/* the head (mov $nr, %eax or %r) and every instruction after it */
+	memcpy(t + n, code + sizeof(code) - back, back);
+	n += back;
 	t[n++] = 0x68;                                 /* push $site+2 */
 	put32(t + n, site + INT80_LEN);
 	n += 4;
@@ -610,6 +680,115 @@ static int patch_site_locked(uint32_t site, uint32_t nr)
 	return done;
 }
 
+/* ---- rewriting ahead of the first call (--reflect=startup) ------------ */
+
+
+/* The number of the nearest rewritable head (head_number) of the int $0x80
+ * at code[site_off] when it is a row of the table, else -1: the head
+ * find_mov then finds for that number, so patch_mov rewrites this one. */
+static int64_t mov_number(const uint8_t *code, uint32_t site_off)
+{
+	for (uint32_t back = MOV_LEN; back <= MOV_LEN + REPLAY_MAX && back <= site_off; back++) {
+		int64_t nr = head_number(code, site_off, back);
+		if (nr >= 0 && persona_lookup((uint32_t)nr))
+			return nr;
+	}
+	return -1;
+}
+
+/* Rewrites the mov-form sites in [lo, hi), read a page at a time with the
+ * bytes before each page that a mov may lie in. A site once trapped keeps
+ * its state; one that cannot be rewritten is left as it is (no trap will
+ * show it again: that is --reflect=startup's stated risk). */
+static uint32_t ahead_range_locked(uint32_t lo, uint32_t hi)
+{
+	uint8_t buf[MOV_LEN + REPLAY_MAX + PAGE_SIZE + 1];
+	uint32_t done = 0;
+
+	for (uint64_t page = lo; page < hi; page += PAGE_SIZE) {
+		uint32_t from = page - lo >= MOV_LEN + REPLAY_MAX ? (uint32_t)page - (MOV_LEN + REPLAY_MAX) : lo;
+		uint64_t to = page + PAGE_SIZE + 1 < hi ? page + PAGE_SIZE + 1 : hi;
+		uint32_t n = (uint32_t)(to - from);
+
+		if (n < INT80_LEN || copy_from_user(buf, from, n) < 0)
+			continue;
+		for (uint32_t off = (uint32_t)(page - from); off + 1 < n; off++) {
+			if (buf[off] != 0xcd || buf[off + 1] != 0x80)
+				continue;
+			int64_t nr = mov_number(buf, off);
+			uint32_t site = from + off;
+			struct site *s;
+			if (nr < 0 || !(s = site_find(site, 1)) || s->state == SITE_PATCHED || s->state == SITE_LEFT)
+				continue;
+			if (patch_mov(site, (uint32_t)nr)) {
+				s->state = SITE_PATCHED;
+				STAT_INC(persona_stats.sites_ahead);
+				done++;
+			} else if (s->state == SITE_EMPTY) {
+				s->state = SITE_GONE;       /* the slot back; nothing was kept */
+			}
+		}
+	}
+	return done;
+}
+
+/* i386 code below 4 GiB: mapped, readable, executable, not writable (a
+ * writable one may still be changing, and the trampoline pools are) */
+#define AHEAD_RANGES 128
+struct ahead_ranges {
+	uint32_t n, lo[AHEAD_RANGES], hi[AHEAD_RANGES];
+};
+
+static int collect_code(void *ctx, uint64_t start, uint64_t end, uint32_t prot)
+{
+	struct ahead_ranges *r = ctx;
+
+	if (end > (1ull << 32))
+		return 1;                       /* address order: nothing i386 beyond */
+	if ((prot & (KPROT_READ | KPROT_EXEC | KPROT_WRITE)) == (KPROT_READ | KPROT_EXEC) && r->n < AHEAD_RANGES) {
+		r->lo[r->n] = (uint32_t)start;
+		r->hi[r->n++] = (uint32_t)end;
+	}
+	return 0;
+}
+
+/* A site that trapped but has no rewritable form is certainly an int $0x80
+ * instruction: its second byte becomes 0x81. `int $0x81` has no gate a
+ * user may enter, so it raises #GP (error code 0x40a) on every kernel, and
+ * persona_reflect_fault reflects it as it reflects an int $0x80 where the
+ * kernel has no ia32 gate: no armed SUD needed for it to stay off the
+ * kernel's ia32 layer. One byte, so one store, even with threads running. */
+static void guard_left_locked(void)
+{
+	static const uint8_t vector = PERSONA_GUARD_VECTOR;
+
+	for (uint32_t i = 0; i < SITE_SLOTS; i++) {
+		struct site *s = &sites[i];
+		if (s->state == SITE_LEFT && code_store(s->addr + 1, &vector, 1)) {
+			s->state = SITE_GUARDED;
+			STAT_INC(persona_stats.sites_guarded);
+		}
+	}
+}
+
+uint32_t persona_patch_ahead_all(void)
+{
+	struct ahead_ranges r = { 0 };
+	uint32_t done = 0;
+
+	if (patch_form != PATCH_MOV || persona_opts.no_patch)
+		return 0;
+	/* collected first: rewriting splits mappings under the walk */
+	persona_maps_walk(collect_code, &r);
+	plock_acquire(&persona_patch_lock);
+	ahead_on = 1;
+	for (uint32_t i = 0; i < r.n; i++)
+		done += ahead_range_locked(r.lo[i], r.hi[i]);
+	guard_left_locked();
+	plock_release(&persona_patch_lock);
+	return done;
+}
+
 static void code_mapped_locked(uint32_t addr, uint32_t len)
 {
 	uint64_t end = (uint64_t)addr + len;
@@ -617,10 +796,12 @@ static void code_mapped_locked(uint32_t addr, uint32_t len)
 	for (uint32_t i = 0; i < SITE_SLOTS; i++) {
 		struct site *s = &sites[i];
 		/* the mov of a site lies up to MOV_LEN bytes before it */
-		if ((s->state == SITE_PATCHED || s->state == SITE_LEFT) &&
+		if ((s->state == SITE_PATCHED || s->state == SITE_LEFT || s->state == SITE_GUARDED) &&
 		    s->addr + INT80_LEN > addr && (uint64_t)s->addr - MOV_LEN < end)
 			s->state = SITE_GONE;
 	}
+	if (ahead_on && patch_form == PATCH_MOV && !persona_opts.no_patch)
+		ahead_range_locked(addr, (uint32_t)(end < (1ull << 32) ? end : 1ull << 32));
 }
 
 /* Threads share the site tables, the trampoline pools and page_prot's

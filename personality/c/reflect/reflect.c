@@ -36,6 +36,7 @@
 /* the kernel's #GP error code for int $0x80 without an IDT gate:
  * vector 0x80, IDT bit set */
 #define INT80_GP_ERR   ((0x80 << 3) | 2)
+#define GUARD_GP_ERR   ((PERSONA_GUARD_VECTOR << 3) | 2)   /* a guarded site (patch.c) */
 #define TRAP_GP        13
 #define INT80_LEN      2
 
@@ -50,6 +51,8 @@
 volatile uint8_t persona_sud_selector = SYSCALL_DISPATCH_FILTER_ALLOW;
 
 static uint32_t mode_armed = REFLECT_NONE;
+volatile uint32_t persona_reflect_startup_pending;
+static int startup_ended;
 static uint64_t region_start, region_len;
 static int ia32_gate = -1;
 
@@ -163,6 +166,13 @@ int persona_reflect_fault(int sig, void *siv, void *ucv)
 			sc->rax = 0;
 			return 1;
 		}
+		reflect_call(uc);
+		return 1;
+	}
+	if (sig == KSIGSEGV && si->si_code == KSI_KERNEL && sc->trapno == TRAP_GP &&
+	    sc->err == GUARD_GP_ERR && sc->rip < (1ull << 32) &&
+	    persona_patch_state((uint32_t)sc->rip) == PERSONA_SITE_GUARDED) {
+		sc->rip += INT80_LEN;
 		reflect_call(uc);
 		return 1;
 	}
@@ -328,6 +338,24 @@ long persona_reflect_start(uint64_t start, uint64_t len, uint32_t mode)
 	return mode;
 }
 
+/* The end of start-up under --reflect=startup (see reflect.h): first every
+ * site that can be rewritten is, then the guard goes, in this thread only
+ * (a thread made before this point keeps its SUD: safe, only slower). */
+void persona_reflect_startup_over(void)
+{
+	persona_reflect_startup_pending = 0;
+	if (mode_armed != REFLECT_SUD)
+		return;
+	persona_patch_ahead_all();
+	persona_reflect_stop();
+	startup_ended = 1;
+}
+
+int persona_reflect_startup_ended(void)
+{
+	return startup_ended;
+}
+
 void persona_reflect_stop(void)
 {
 	if (mode_armed == REFLECT_SUD) {
@@ -369,6 +397,9 @@ long persona_reflect_init(const struct persona_init_args *a)
 	r = persona_patch_init(form, PERSONA_GATE32_PATCHED);
 	if (r < 0)
 		return r;
+	/* nothing to disarm where SUD is not armed (seccomp, no ia32 gate) */
+	persona_reflect_startup_pending = persona_opts.reflect_startup && mode_armed == REFLECT_SUD &&
+					  form == PATCH_MOV;
 	persona_sud_selector = SYSCALL_DISPATCH_FILTER_BLOCK;
 	return 0;
 }

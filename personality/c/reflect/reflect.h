@@ -62,6 +62,22 @@ void persona_reflect_child(void);
  * gate); probed once, without ever reaching that gate. */
 int persona_ia32_gate_present(void);
 
+/* --reflect=startup: SUD guards only the program's start-up. Set at init
+ * when SUD is armed; the gate sees it on the first call through
+ * __kernel_vsyscall (the C library is set up and calls through the vDSO
+ * from then on) and calls persona_reflect_startup_over(), which rewrites
+ * every int $0x80 site whose number can be read off its code (in all the
+ * code mapped below 4 GiB, and in code mapped later), guards every site
+ * that trapped during start-up but could not be rewritten (it faults from
+ * then on, and the fault is reflected), and disarms SUD in this thread.
+ * The risk, stated in persona run --help: a site of neither kind (eax set
+ * from a register, never run during start-up) that first runs after that
+ * reaches the kernel's ia32 layer, which runs the call itself. */
+extern volatile uint32_t persona_reflect_startup_pending;
+void persona_reflect_startup_over(void);
+/* 1 once start-up ended with SUD disarmed (for --stats) */
+int persona_reflect_startup_ended(void);
+
 /* persona_init_args.no_patch: 0 patches in the default form, 1 is
  * --no-patch, 2 is --patch=page0. */
 
@@ -73,6 +89,12 @@ int persona_ia32_gate_present(void);
 /* where the trampoline pool is mapped (MAP_FIXED_NOREPLACE); 0: anywhere
  * below 4 GiB */
 extern uint32_t persona_patch_pool_hint;
+/* --reflect=startup: rewrites every mov-form site (the form above) in the
+ * executable mappings below 4 GiB now, and in each range persona_code_mapped
+ * is shown from now on, without waiting for a trap. Returns how many. */
+uint32_t persona_patch_ahead_all(void);
+/* (It also guards each site that trapped but could not be rewritten: see
+ * PERSONA_GUARD_VECTOR.) */
 /* Chooses the patch form and the 32-bit code trampolines jump to (entered
  * as by call, the return address on the stack); PATCH_PAGE0 maps page 0 and fails with -EPERM
  * when vm.mmap_min_addr is not 0. */
@@ -86,7 +108,10 @@ int  persona_patch_site64(uint64_t site, uint32_t nr);
  * about sites there (the code may be new). */
 void persona_code_mapped(uint32_t addr, uint32_t len);
 /* The patch state of a site, for tests: 0 unknown, 1 patched, 2 left on
- * reflection. */
+ * reflection, 4 guarded (its int $0x80 made an int $PERSONA_GUARD_VECTOR,
+ * which faults wherever it runs: --reflect=startup). */
+#define PERSONA_GUARD_VECTOR 0x81
+#define PERSONA_SITE_GUARDED 4
 int  persona_patch_state(uint32_t site);
 /* Once several threads run foreign code (persona_multithreaded), a site
  * that no single atomic store can rewrite stays on reflection. */

@@ -97,6 +97,7 @@ long persona_image_init(const struct persona_init_args *a)
 	persona_opts.stats = a->stats;
 	persona_opts.no_patch = a->no_patch;
 	persona_opts.seccomp = a->seccomp;
+	persona_opts.reflect_startup = a->reflect_startup;
 	persona_opts.log_fd = a->log_fd;
 
 	persona_process.mode = a->mode;
@@ -152,6 +153,8 @@ void persona_gate_dispatch(struct i386_frame *f)
 {
 	/* PASS rows the table marks fast asm skip the C dispatch; the way in
 	 * is counted here for them (persona_syscall counts its own). */
+	if (unlikely(persona_reflect_startup_pending) && f->way == WAY_SYSINFO)
+		persona_reflect_startup_over();
 	if (persona_fastpath(f)) {
 		struct persona_thread *t = persona_gate_thread(f);
 		struct persona_stats *st = t->stats ? t->stats : &persona_stats;

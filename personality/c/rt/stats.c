@@ -41,4 +41,11 @@ void persona_stats_dump(void)
 	pout("stats: int $0x80 sites reflected %llu, patched %llu, left on reflection %llu",
 	     (unsigned long long)persona_stats.sites_reflected, (unsigned long long)persona_stats.sites_patched,
 	     (unsigned long long)(persona_stats.sites_reflected - persona_stats.sites_patched));
+	if (persona_opts.reflect_startup)
+		pout("stats: --reflect=startup: %s; sites rewritten ahead of their first call %llu, "
+		     "guarded (fault, reflected) %llu",
+		     persona_reflect_startup_ended() ? "SUD disarmed at the first call through the vDSO" :
+		     persona_reflect_mode() == REFLECT_SUD ? "SUD still armed: no call came through the vDSO" :
+		     "nothing to disarm (SUD was never armed: the kernel has no int $0x80 gate)",
+		     (unsigned long long)persona_stats.sites_ahead, (unsigned long long)persona_stats.sites_guarded);
 }

@@ -167,6 +167,7 @@ static long push_persona_run(struct argbuf *ab)
 	if (!r && persona_opts.no_patch == 1) r = argbuf_str(ab, "--no-patch");
 	if (!r && persona_opts.no_patch == 2) r = argbuf_str(ab, "--patch=page0");
 	if (!r && persona_opts.seccomp) r = argbuf_str(ab, "--seccomp");
+	if (!r && persona_opts.reflect_startup) r = argbuf_str(ab, "--reflect=startup");
 	if (!r && persona_process.ldt_cs_forced) r = argbuf_str(ab, "--ldt-cs");
 	if (!r && persona_process.descendants_native) r = argbuf_str(ab, "--descendants=native");
 	if (!r && persona_process.log_path[0]) {

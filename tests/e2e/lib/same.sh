@@ -9,7 +9,9 @@
 #                                     (and with --dir, the files it left in
 #                                     its working directory) must be equal
 #
-# PERSONA_RUN_OPTS, if set, goes between `persona run` and COMMAND.
+# PERSONA_RUN_OPTS, if set, goes between `persona run` and COMMAND. It starts
+# as PERSONA_TEST_RUN_OPTS from the environment: the whole suite run in
+# another mode (e.g. PERSONA_TEST_RUN_OPTS=--reflect=startup make check-e2e).
 # Helpers keep their variables to names starting with _ (sh has no locals).
 # COMMAND's first word is an i386 program (with --env: VAR=VALUE words
 # first, the whole environment then, as env -i takes them); it runs in a
@@ -33,7 +35,8 @@ trap 'rm -rf "$t"' EXIT
 mkdir -p "$t/registry"
 export PERSONA_REGISTRY="$t/registry"
 n=0
-PERSONA_RUN_OPTS=
+base_run_opts=${PERSONA_TEST_RUN_OPTS-}
+PERSONA_RUN_OPTS=$base_run_opts
 ok()   { n=$((n + 1)); echo "ok $n - $1"; }
 bad()  { n=$((n + 1)); echo "not ok $n - $1"; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
