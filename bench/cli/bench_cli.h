@@ -2,9 +2,10 @@
  * a run (runs.csv), its metadata (meta.json), the counters, the report.
  *
  * One row per figure: (bench, path, batch) with its statistics in TSC ticks
- * per call, or the reason it could not be measured. The report and the
- * charts are built from runs.csv and meta.json alone, so `persona report`
- * can rebuild them from a published run.
+ * per call, or the reason it could not be measured, and its repetitions
+ * (samples.csv). The report and the charts are built from runs.csv and
+ * meta.json alone, so `persona report` can rebuild them from a published
+ * run; samples.csv is there for comparing runs by their spread.
  */
 #ifndef BENCH_CLI_H
 #define BENCH_CLI_H
@@ -15,6 +16,7 @@
 
 #define ROW_COUNTERS_MAX 16
 #define COUNTER_NAME_MAX 64
+#define ROW_SAMPLES_MAX  101    /* the harness's BENCH_REPS_MAX (bench.c checks) */
 
 enum row_status { ROW_OK, ROW_NA, ROW_FAIL };
 
@@ -45,6 +47,10 @@ struct run_row {
 	enum row_status status;
 	char reason[256];
 	struct counter_value counter[ROW_COUNTERS_MAX];
+	/* Each repetition's ticks per call, in the order they ran (samples.csv);
+	 * none from a run made before they were kept. */
+	unsigned nsamples;
+	double samples[ROW_SAMPLES_MAX];
 };
 
 struct run_table {
@@ -79,6 +85,12 @@ const char *row_status_name(enum row_status s);
 int table_write_csv(const struct run_table *t, FILE *f);
 /* 0, or -1 with a message in err. Columns are found by name. */
 int table_read_csv(struct run_table *t, FILE *f, char *err, size_t errlen);
+/* samples.csv: one line per repetition (bench,path,batch,rep,ticks), for
+ * the rows that have samples. Reading attaches them to the rows already
+ * read from runs.csv; 0, or -1 with a message in err (a sample of a row
+ * runs.csv lacks is an error, not dropped). */
+int table_write_samples(const struct run_table *t, FILE *f);
+int table_read_samples(struct run_table *t, FILE *f, char *err, size_t errlen);
 /* A column name for an event string: letters, digits, '_' and '-' kept. */
 void counter_column_name(char *dst, size_t n, const char *event);
 
@@ -121,7 +133,8 @@ void counters_disable_read(struct counter_set *cs, uint64_t iterations,
 int report_write(const char *dir, const struct run_table *t, const struct meta *m);
 /* The lmbench-compatible lines for the native rows ("Simple syscall: ..."). */
 void report_lmbench_lines(const struct run_table *t, FILE *f);
-/* Reads DIR/runs.csv and DIR/meta.json. */
+/* Reads DIR/runs.csv, DIR/meta.json and, where the run has one,
+ * DIR/samples.csv. */
 int report_load(const char *dir, struct run_table *t, struct meta *m);
 
 

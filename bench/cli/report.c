@@ -720,8 +720,12 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	fputs("```\n\n", f);
 	if (notes[0])
 		fprintf(f, "## Notes\n\n%s\n", notes);
-	fputs("Raw data: runs.csv (one row per figure) and meta.json; the charts' gnuplot "
-	      "scripts (*.gp) read runs.csv. Rebuild with `persona report DIR`.\n", f);
+	int any_samples = 0;
+	for (size_t i = 0; i < t->n; i++)
+		any_samples |= t->rows[i].nsamples > 0;
+	fprintf(f, "Raw data: runs.csv (one row per figure)%s and meta.json; the charts' gnuplot "
+		"scripts (*.gp) read runs.csv. Rebuild with `persona report DIR`.\n",
+		any_samples ? ", samples.csv (each repetition of each figure)" : "");
 	return fclose(f) ? -1 : 0;
 }
 
@@ -741,6 +745,22 @@ int report_load(const char *dir, struct run_table *t, struct meta *m)
 	if ((f = open_in(dir, "meta.json", "r"))) {
 		meta_read_json(m, f);
 		fclose(f);
+	}
+	/* Runs made before the repetitions were kept have no samples.csv:
+	 * their rows are compared by their medians alone. */
+	char p[4200];
+	bpath(p, sizeof p, "%s/samples.csv", dir);
+	if (!(f = fopen(p, "r"))) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "persona report: %s: %s\n", p, strerror(errno));
+		return -1;
+	}
+	r = table_read_samples(t, f, err, sizeof err);
+	fclose(f);
+	if (r) {
+		fprintf(stderr, "persona report: %s: %s\n", p, err);
+		return -1;
 	}
 	return 0;
 }
