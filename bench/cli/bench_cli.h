@@ -5,7 +5,7 @@
  * per call, or the reason it could not be measured, and its repetitions
  * (samples.csv). The report and the charts are built from runs.csv and
  * meta.json alone, so `persona report` can rebuild them from a published
- * run; samples.csv is there for comparing runs by their spread.
+ * run; comparing two runs uses samples.csv where both have one.
  */
 #ifndef BENCH_CLI_H
 #define BENCH_CLI_H
@@ -143,8 +143,11 @@ int report_load(const char *dir, struct run_table *t, struct meta *m);
  * per-round ratios (other / base) and a distribution-free interval for it. */
 #define PAIRED_MAX      64
 #define PAIRED_COVERAGE 0.95
+/* "No slower": how much dearer a figure may be and still count as within. */
+#define PAIRED_TOLERANCE 0.02
 struct paired {
-	unsigned n;             /* rounds with both figures */
+	unsigned n;             /* pairs: rounds with both figures (twosample:
+				 * repetition of one run by repetition of the other) */
 	double median;          /* median of other / base */
 	double low, high;       /* the interval from the order statistics */
 	double coverage;        /* its confidence: >= PAIRED_COVERAGE from 6 rounds on */
@@ -156,6 +159,20 @@ int paired_ratio(const double *other, const double *base, unsigned n, struct pai
  * "within" (the median is at most 1 + tolerance), "unresolved" (the median
  * is above but the interval reaches below 1 + tolerance), "not measured". */
 const char *paired_verdict(const struct paired *p, double tolerance);
+
+/* twosample.c — one figure of two runs, each with its repetitions: other /
+ * base as the Hodges–Lehmann estimate (the median of every ratio
+ * other[j] / base[i]) with the distribution-free interval from the
+ * Mann–Whitney order statistics. Only samples above 0 count (a repetition
+ * under the loop-overhead floor has no ratio). 0, or -1 when a side has no
+ * such sample (p->n = 0); the verdict is paired_verdict's. */
+int twosample_ratio(const double *other, unsigned nother, const double *base, unsigned nbase,
+		    struct paired *p);
+/* The rank k of the interval [r(k), r(mn+1-k)] among the m*n sorted
+ * ratios of samples of sizes m and n, and its coverage: the largest k
+ * with coverage >= PAIRED_COVERAGE, or 1 (the whole range) with the
+ * coverage it has when none reaches it. */
+unsigned twosample_rank(unsigned m, unsigned n, double *coverage);
 
 /* paths.c — every way a benchmark is run, in report order. */
 enum path_runner {

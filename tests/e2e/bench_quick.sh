@@ -84,6 +84,16 @@ counts=$(awk -F, -v s="$st" -v r="$reps" 'NR == FNR { if (FNR > 1) got[$1 "/" $2
 	FNR > 1 && $s == "ok" { k = $1 "/" $2 "/" $3; if (got[k] != $r) print k ":" got[k] "/" $r }' \
 	"$t/run/samples.csv" "$t/run/runs.csv")
 check "samples.csv holds every repetition of every measured row" "${counts:-all}" all
+# A run against a copy of itself: the same samples, so every figure is
+# within (ratio 1 exactly), none faster, slower or unresolved.
+measured=$(awk -F, -v s="$st" 'NR > 1 && $s == "ok"' "$t/run/runs.csv" | wc -l | tr -d ' ')
+within=$(grep -c '| 1\.000 \[[0-9.]*, [0-9.]*\]\( ([0-9]*%)\)\? | within |$' "$t/cmp")
+check "a run against itself: every measured row within, ratio 1" "$within" "$measured"
+if grep -q "^\*\*Summary, second / first:\*\* 0 faster, $measured within 2%, 0 unresolved, 0 slower\. Slower: none\.$" "$t/cmp"; then
+	ok "a run against itself: the summary"
+else
+	bad "a run against itself: the summary"; tail -n 2 "$t/cmp"
+fi
 "$drv" bench --only nosuchbench --out "$t/bad" 2>/dev/null
 check "an unknown bench name is refused" "$?" 2
 
