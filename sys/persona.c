@@ -28,7 +28,7 @@ static const struct command commands[] = {
 	{ "install", "install NAME FILE            register a personality image", cmd_install },
 	{ "list",    "list                         registered personality images", cmd_list },
 	{ "bench",   "bench [--quick] [--events LIST|none] [--out DIR] [--only BENCH,...] [--paths PATH,...]", cmd_bench },
-	{ "report",  "report DIR [DIR...]          rebuild a benchmark report (several: compare)", cmd_report },
+	{ "report",  "report DIR [DIR...]          rebuild a benchmark report (several: compare; two: with intervals)", cmd_report },
 	{ "tune",    "tune [--quick] [--rounds N] [--workload FILE] [--out DIR] [--overlay FILE]", cmd_tune },
 	{ "binfmt",  "binfmt install|remove|status  system-wide registration (binfmt_misc)", cmd_binfmt },
 };

@@ -1,5 +1,6 @@
 /* bench/cli/bench.c — `persona bench`: runs every benchmark on every path,
- * collects the records, writes runs.csv, meta.json, the report and charts.
+ * collects the records, writes runs.csv, samples.csv, meta.json, the report
+ * and charts.
  *
  *   persona bench [--quick] [--events LIST|none] [--out DIR] [--only BENCH,...] [--paths PATH,...]
  *                 [--paths PATH,...]
@@ -14,6 +15,7 @@
 #include "bench_cli.h"
 #include "sys/doctor/hostcaps.h"
 #include "bench/lib/batch.h"
+#include "bench/lib/harness.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +40,8 @@
 #define MIN_MS        10        /* each repetition lasts at least this */
 #define IDLE_LIMIT_S  30        /* a child silent this long is stuck
 				 * (PERSONA_BENCH_IDLE_S overrides) */
-#define LINE_MAX_REC  4096
+#define LINE_MAX_REC  BENCH_RECORD_MAX
+_Static_assert(ROW_SAMPLES_MAX >= BENCH_REPS_MAX, "a row holds every repetition the harness runs");
 
 struct bench_opts {
 	int quick;
@@ -456,6 +459,19 @@ static void fill_row(struct run_ctx *c, struct run_row *row, const struct record
 		row->ticks_median = rec_num(r, "ticks_median");
 		row->ticks_p99 = rec_num(r, "ticks_p99");
 		row->loop_overhead = rec_num(r, "loop_overhead");
+		/* each repetition, for comparing runs by their spread; a
+		 * record without them (an older harness) leaves none */
+		row->nsamples = 0;
+		for (const char *s = rec_or(r, "samples", ""); *s && row->nsamples < ROW_SAMPLES_MAX; ) {
+			char *end;
+			double v = strtod(s, &end);
+			if (end == s)
+				break;
+			row->samples[row->nsamples++] = v;
+			s = *end == ',' ? end + 1 : end;
+		}
+		if (row->nsamples != row->reps)
+			row->nsamples = 0;      /* a cut list: better none than some */
 		for (unsigned k = 0; k < counters_count(c->cs); k++) {
 			if (counters_unsupported(c->cs, k))
 				row->counter[k].state = COUNTER_UNSUPPORTED;
@@ -883,6 +899,12 @@ int cmd_bench(int argc, char **argv)
 		fprintf(stderr, "persona bench: %s: %s\n", path, strerror(errno));
 		rc = 1;
 	}
+	bpath(path, sizeof path, "%s/samples.csv", outdir);
+	f = fopen(path, "w");
+	if (!f || table_write_samples(&t, f) || fclose(f)) {
+		fprintf(stderr, "persona bench: %s: %s\n", path, strerror(errno));
+		rc = 1;
+	}
 	bpath(path, sizeof path, "%s/meta.json", outdir);
 	f = fopen(path, "w");
 	if (!f || meta_write_json(&m, f) || fclose(f)) {
@@ -892,7 +914,7 @@ int cmd_bench(int argc, char **argv)
 	if (report_write(outdir, &t, &m))
 		rc = 1;
 	report_lmbench_lines(&t, stdout);
-	fprintf(stderr, "persona bench: %zu figures in %.0f s; wrote %s/runs.csv, meta.json, report.md\n",
+	fprintf(stderr, "persona bench: %zu figures in %.0f s; wrote %s/runs.csv, samples.csv, meta.json, report.md\n",
 		t.n, now_s() - start, outdir);
 	table_free(&t);
 	return rc;

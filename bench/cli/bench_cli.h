@@ -2,9 +2,10 @@
  * a run (runs.csv), its metadata (meta.json), the counters, the report.
  *
  * One row per figure: (bench, path, batch) with its statistics in TSC ticks
- * per call, or the reason it could not be measured. The report and the
- * charts are built from runs.csv and meta.json alone, so `persona report`
- * can rebuild them from a published run.
+ * per call, or the reason it could not be measured, and its repetitions
+ * (samples.csv). The report and the charts are built from runs.csv and
+ * meta.json alone, so `persona report` can rebuild them from a published
+ * run; comparing two runs uses samples.csv where both have one.
  */
 #ifndef BENCH_CLI_H
 #define BENCH_CLI_H
@@ -15,6 +16,7 @@
 
 #define ROW_COUNTERS_MAX 16
 #define COUNTER_NAME_MAX 64
+#define ROW_SAMPLES_MAX  101    /* the harness's BENCH_REPS_MAX (bench.c checks) */
 
 enum row_status { ROW_OK, ROW_NA, ROW_FAIL };
 
@@ -45,6 +47,10 @@ struct run_row {
 	enum row_status status;
 	char reason[256];
 	struct counter_value counter[ROW_COUNTERS_MAX];
+	/* Each repetition's ticks per call, in the order they ran (samples.csv);
+	 * none from a run made before they were kept. */
+	unsigned nsamples;
+	double samples[ROW_SAMPLES_MAX];
 };
 
 struct run_table {
@@ -79,6 +85,12 @@ const char *row_status_name(enum row_status s);
 int table_write_csv(const struct run_table *t, FILE *f);
 /* 0, or -1 with a message in err. Columns are found by name. */
 int table_read_csv(struct run_table *t, FILE *f, char *err, size_t errlen);
+/* samples.csv: one line per repetition (bench,path,batch,rep,ticks), for
+ * the rows that have samples. Reading attaches them to the rows already
+ * read from runs.csv; 0, or -1 with a message in err (a sample of a row
+ * runs.csv lacks is an error, not dropped). */
+int table_write_samples(const struct run_table *t, FILE *f);
+int table_read_samples(struct run_table *t, FILE *f, char *err, size_t errlen);
 /* A column name for an event string: letters, digits, '_' and '-' kept. */
 void counter_column_name(char *dst, size_t n, const char *event);
 
@@ -121,7 +133,8 @@ void counters_disable_read(struct counter_set *cs, uint64_t iterations,
 int report_write(const char *dir, const struct run_table *t, const struct meta *m);
 /* The lmbench-compatible lines for the native rows ("Simple syscall: ..."). */
 void report_lmbench_lines(const struct run_table *t, FILE *f);
-/* Reads DIR/runs.csv and DIR/meta.json. */
+/* Reads DIR/runs.csv, DIR/meta.json and, where the run has one,
+ * DIR/samples.csv. */
 int report_load(const char *dir, struct run_table *t, struct meta *m);
 
 
@@ -130,8 +143,11 @@ int report_load(const char *dir, struct run_table *t, struct meta *m);
  * per-round ratios (other / base) and a distribution-free interval for it. */
 #define PAIRED_MAX      64
 #define PAIRED_COVERAGE 0.95
+/* "No slower": how much dearer a figure may be and still count as within. */
+#define PAIRED_TOLERANCE 0.02
 struct paired {
-	unsigned n;             /* rounds with both figures */
+	unsigned n;             /* pairs: rounds with both figures (twosample:
+				 * repetition of one run by repetition of the other) */
 	double median;          /* median of other / base */
 	double low, high;       /* the interval from the order statistics */
 	double coverage;        /* its confidence: >= PAIRED_COVERAGE from 6 rounds on */
@@ -143,6 +159,20 @@ int paired_ratio(const double *other, const double *base, unsigned n, struct pai
  * "within" (the median is at most 1 + tolerance), "unresolved" (the median
  * is above but the interval reaches below 1 + tolerance), "not measured". */
 const char *paired_verdict(const struct paired *p, double tolerance);
+
+/* twosample.c — one figure of two runs, each with its repetitions: other /
+ * base as the Hodges–Lehmann estimate (the median of every ratio
+ * other[j] / base[i]) with the distribution-free interval from the
+ * Mann–Whitney order statistics. Only samples above 0 count (a repetition
+ * under the loop-overhead floor has no ratio). 0, or -1 when a side has no
+ * such sample (p->n = 0); the verdict is paired_verdict's. */
+int twosample_ratio(const double *other, unsigned nother, const double *base, unsigned nbase,
+		    struct paired *p);
+/* The rank k of the interval [r(k), r(mn+1-k)] among the m*n sorted
+ * ratios of samples of sizes m and n, and its coverage: the largest k
+ * with coverage >= PAIRED_COVERAGE, or 1 (the whole range) with the
+ * coverage it has when none reaches it. */
+unsigned twosample_rank(unsigned m, unsigned n, double *coverage);
 
 /* paths.c — every way a benchmark is run, in report order. */
 enum path_runner {

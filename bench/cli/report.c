@@ -1,6 +1,7 @@
 /* bench/cli/report.c — report.md and the charts from runs.csv and
  * meta.json; `persona report DIR [DIR...]` rebuilds them, and with several
- * directories prints a side-by-side comparison.
+ * directories prints a side-by-side comparison; with two, each figure of
+ * the second against the first from their repetitions (samples.csv).
  *
  * Every figure in the report is computed from the rows of one run: ratios
  * are against that run's native row, never against remembered numbers.
@@ -720,8 +721,13 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	fputs("```\n\n", f);
 	if (notes[0])
 		fprintf(f, "## Notes\n\n%s\n", notes);
-	fputs("Raw data: runs.csv (one row per figure) and meta.json; the charts' gnuplot "
-	      "scripts (*.gp) read runs.csv. Rebuild with `persona report DIR`.\n", f);
+	int any_samples = 0;
+	for (size_t i = 0; i < t->n; i++)
+		any_samples |= t->rows[i].nsamples > 0;
+	fprintf(f, "Raw data: runs.csv (one row per figure)%s and meta.json; the charts' gnuplot "
+		"scripts (*.gp) read runs.csv. Rebuild with `persona report DIR`%s.\n",
+		any_samples ? ", samples.csv (each repetition of each figure)" : "",
+		any_samples ? "; compare two runs with intervals with `persona report DIR1 DIR2`" : "");
 	return fclose(f) ? -1 : 0;
 }
 
@@ -742,22 +748,59 @@ int report_load(const char *dir, struct run_table *t, struct meta *m)
 		meta_read_json(m, f);
 		fclose(f);
 	}
+	/* Runs made before the repetitions were kept have no samples.csv:
+	 * their rows are compared by their medians alone. */
+	char p[4200];
+	bpath(p, sizeof p, "%s/samples.csv", dir);
+	if (!(f = fopen(p, "r"))) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "persona report: %s: %s\n", p, strerror(errno));
+		return -1;
+	}
+	r = table_read_samples(t, f, err, sizeof err);
+	fclose(f);
+	if (r) {
+		fprintf(stderr, "persona report: %s: %s\n", p, err);
+		return -1;
+	}
 	return 0;
 }
 
-/* Several runs side by side: median ticks and x native per run. */
+/* Several runs side by side: median ticks and x native per run. With two,
+ * the second against the first per figure (twosample.c): the
+ * Hodges–Lehmann ratio of their repetitions with its interval and
+ * paired_verdict's verdict, or the bare ratio of medians where a run kept
+ * no repetitions; then a summary of the verdicts. */
 static void compare(FILE *out, char **dirs, int n, struct run_table *ts)
 {
+	static const char *const verdicts[] = { "faster", "within", "unresolved", "slower" };
+	unsigned count[4] = { 0 }, bare = 0, nslower = 0;
+	char slower[2048] = "";
+	size_t used = 0;
+
+	if (n == 2)
+		fprintf(out, "second / first: the Hodges–Lehmann ratio of the two runs' repetitions (the "
+			"median of every ratio of a repetition of %s to one of %s) with its distribution-free "
+			"%.0f%% interval (Mann–Whitney order statistics; its coverage in parentheses where the "
+			"repetitions are too few to reach it). Verdicts against %.0f%%: *faster* (the whole "
+			"interval below 1), *within* (the ratio at most %.2f), *unresolved* (above, the interval "
+			"reaching below), *slower* (the whole interval above %.2f).\n\n"
+			"The interval covers the noise within each run only: between processes on a shared "
+			"machine figures move more, and an A/A comparison (two runs of the same tree) shows "
+			"that floor.\n\n",
+			dirs[1], dirs[0], PAIRED_COVERAGE * 100, PAIRED_TOLERANCE * 100,
+			1 + PAIRED_TOLERANCE, 1 + PAIRED_TOLERANCE);
 	fputs("| bench | path | batch |", out);
 	for (int d = 0; d < n; d++)
 		fprintf(out, " %s ticks | x native |", dirs[d]);
 	if (n == 2)
-		fputs(" second / first |", out);
+		fputs(" second / first | verdict |", out);
 	fputs("\n|---|---|---:|", out);
 	for (int d = 0; d < n; d++)
 		fputs("---:|---:|", out);
 	if (n == 2)
-		fputs("---:|", out);
+		fputs("---|---|", out);
 	fputc('\n', out);
 	for (int d = 0; d < n; d++)
 		for (size_t i = 0; i < ts[d].n; i++) {
@@ -768,23 +811,65 @@ static void compare(FILE *out, char **dirs, int n, struct run_table *ts)
 			if (seen)
 				continue;
 			fprintf(out, "| %s | %s | %u |", r->bench, r->path, r->batch);
-			double first = NAN, last = NAN;
+			const struct run_row *x[2] = { NULL, NULL };
 			for (int e = 0; e < n; e++) {
-				const struct run_row *x = table_find(&ts[e], r->bench, r->path, r->batch);
-				if (!x || x->status != ROW_OK) {
-					fprintf(out, " %s | - |", x ? row_status_name(x->status) : "-");
+				const struct run_row *y = table_find(&ts[e], r->bench, r->path, r->batch);
+				if (!y || y->status != ROW_OK) {
+					fprintf(out, " %s | - |", y ? row_status_name(y->status) : "-");
 					continue;
 				}
-				fprintf(out, " %.1f |", x->ticks_median);
-				ratio_cell(out, x->ratio_native);
-				if (e == 0)
-					first = x->ticks_median;
-				last = x->ticks_median;
+				fprintf(out, " %.1f |", y->ticks_median);
+				ratio_cell(out, y->ratio_native);
+				if (e < 2)
+					x[e] = y;
 			}
-			if (n == 2)
-				ratio_cell(out, !isnan(first) && first > 0 ? last / first : NAN);
-			fputc('\n', out);
+			if (n != 2) {
+				fputc('\n', out);
+				continue;
+			}
+			if (!x[0] || !x[1]) {
+				fputs(" - | - |\n", out);
+				continue;
+			}
+			struct paired p;
+			if (!x[0]->nsamples || !x[1]->nsamples) {
+				bare++;
+				if (x[0]->ticks_median > 0)
+					fprintf(out, " %.3f | no interval (run has no samples) |\n",
+						x[1]->ticks_median / x[0]->ticks_median);
+				else
+					fputs(" - | no interval (run has no samples) |\n", out);
+				continue;
+			}
+			if (twosample_ratio(x[1]->samples, x[1]->nsamples, x[0]->samples, x[0]->nsamples, &p)) {
+				bare++;
+				fputs(" - | no interval (no repetition above 0 ticks) |\n", out);
+				continue;
+			}
+			const char *v = paired_verdict(&p, PAIRED_TOLERANCE);
+			fprintf(out, " %.3f [%.3f, %.3f]", p.median, p.low, p.high);
+			if (p.coverage < PAIRED_COVERAGE)
+				fprintf(out, " (%.0f%%)", p.coverage * 100);
+			fprintf(out, " | %s |\n", v);
+			for (unsigned k = 0; k < 4; k++)
+				count[k] += !strcmp(v, verdicts[k]);
+			if (!strcmp(v, "slower")) {
+				nslower++;
+				if (used < sizeof slower)
+					used += (size_t)bfmt(slower + used, sizeof slower - used, "%s%s on %s, batch %u",
+							     used ? "; " : "", r->bench, r->path, r->batch);
+			}
 		}
+	if (n != 2)
+		return;
+	fprintf(out, "\n**Summary, second / first:** %u faster, %u within %.0f%%, %u unresolved, %u slower",
+		count[0], count[1], PAIRED_TOLERANCE * 100, count[2], count[3]);
+	if (bare)
+		fprintf(out, "; %u without an interval", bare);
+	if (nslower)
+		fprintf(out, ". Slower: %s%s.\n", slower, used >= sizeof slower ? " ..." : "");
+	else
+		fputs(". Slower: none.\n", out);
 }
 
 int cmd_report(int argc, char **argv)
@@ -792,7 +877,9 @@ int cmd_report(int argc, char **argv)
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fprintf(stderr, "usage: persona report DIR [DIR...]\n"
 			"  rebuilds DIR/report.md and the charts from DIR/runs.csv and DIR/meta.json;\n"
-			"  with several DIRs, also prints a side-by-side comparison (Markdown)\n");
+			"  with several DIRs, also prints a side-by-side comparison (Markdown);\n"
+			"  with two, each figure of the second against the first, with an interval\n"
+			"  from their repetitions (DIR/samples.csv) and a verdict\n");
 		return 2;
 	}
 	int n = argc - 1, rc = 0;

@@ -314,6 +314,81 @@ int table_read_csv(struct run_table *t, FILE *f, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- samples.csv: each repetition of each row ------------------------------ */
+
+static const char *const sample_cols[] = { "bench", "path", "batch", "rep", "ticks" };
+enum { S_BENCH, S_PATH, S_BATCH, S_REP, S_TICKS, S_FIXED };
+
+int table_write_samples(const struct run_table *t, FILE *f)
+{
+	for (unsigned c = 0; c < S_FIXED; c++)
+		fprintf(f, "%s%s", c ? "," : "", sample_cols[c]);
+	fputc('\n', f);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct run_row *r = &t->rows[i];
+		for (unsigned k = 0; k < r->nsamples; k++) {
+			fputs(r->bench, f);
+			put_text(f, r->path);
+			fprintf(f, ",%u,%u", r->batch, k + 1);
+			put_num(f, r->samples[k], "%.2f");
+			fputc('\n', f);
+		}
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int table_read_samples(struct run_table *t, FILE *f, char *err, size_t errlen)
+{
+	char line[1024];
+	char *field[S_FIXED + 4];
+	int col[S_FIXED];
+
+	if (!fgets(line, sizeof line, f)) {
+		snprintf(err, errlen, "empty file");
+		return -1;
+	}
+	line[strcspn(line, "\r\n")] = 0;
+	int nf = split_csv(line, field, S_FIXED + 4);
+	for (unsigned c = 0; c < S_FIXED; c++) {
+		col[c] = -1;
+		for (int i = 0; i < nf; i++)
+			if (!strcmp(field[i], sample_cols[c]))
+				col[c] = i;
+		if (col[c] < 0) {
+			snprintf(err, errlen, "no column '%s'", sample_cols[c]);
+			return -1;
+		}
+	}
+	for (unsigned lineno = 2; fgets(line, sizeof line, f); lineno++) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (!*line)
+			continue;
+		int n = split_csv(line, field, S_FIXED + 4);
+		for (int i = n; i < S_FIXED + 4; i++)
+			field[i] = "";
+		const char *bench = field[col[S_BENCH]], *path = field[col[S_PATH]];
+		unsigned batch = (unsigned)strtoul(field[col[S_BATCH]], NULL, 10);
+		double v = get_num(field[col[S_TICKS]]);
+		struct run_row *r = (struct run_row *)table_find(t, bench, path, batch);
+		if (!r) {
+			snprintf(err, errlen, "line %u: %s on %s, batch %u, is not a row of runs.csv",
+				 lineno, bench, path, batch);
+			return -1;
+		}
+		if (isnan(v)) {
+			snprintf(err, errlen, "line %u: ticks '%s' is not a number", lineno, field[col[S_TICKS]]);
+			return -1;
+		}
+		if (r->nsamples == ROW_SAMPLES_MAX) {
+			snprintf(err, errlen, "line %u: more than %d samples of %s on %s, batch %u",
+				 lineno, ROW_SAMPLES_MAX, bench, path, batch);
+			return -1;
+		}
+		r->samples[r->nsamples++] = v;
+	}
+	return 0;
+}
+
 /* ---- meta.json: one flat object of strings ------------------------------ */
 
 void meta_set(struct meta *m, const char *key, const char *fmt, ...)

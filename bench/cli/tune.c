@@ -48,8 +48,9 @@
  * confidence (its whole interval below 1) and its median gain is at least
  * this: otherwise the simpler setting stays. */
 #define MIN_GAIN      0.01
-/* "No slower": the tuned image may cost this much more on a figure. */
-#define TOLERANCE     0.02
+/* "No slower": the tuned image may cost this much more on a figure
+ * (persona report A B judges two runs by the same bar). */
+#define TOLERANCE     PAIRED_TOLERANCE
 /* Rounds: 12 pairs give a 96% interval between the 3rd and the 10th ratio.
  * --quick runs 3 and 4 (an interval of the whole range, with its coverage
  * said in tune.md). */

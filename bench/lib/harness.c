@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 
-#define MAX_REPS       101
 #define TIMER_SAMPLES  101
 
 static int record_fd = 1;
@@ -57,8 +56,8 @@ void bench_init(void)
 	reps = (int)env_long("PERSONA_BENCH_REPS", 21);
 	if (reps < 11)
 		reps = 11;
-	if (reps > MAX_REPS)
-		reps = MAX_REPS;
+	if (reps > BENCH_REPS_MAX)
+		reps = BENCH_REPS_MAX;
 	min_ms = (double)env_long("PERSONA_BENCH_MIN_MS", 10);
 	if (min_ms < 1)
 		min_ms = 1;
@@ -96,7 +95,7 @@ static void write_all(int fd, const char *s, size_t n)
 static void record(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void record(const char *fmt, ...)
 {
-	char line[1024];
+	char line[BENCH_RECORD_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(line, sizeof line - 1, fmt, ap);
@@ -164,7 +163,7 @@ void bench_run(const struct bench_case *c)
 	time_once(c->fn, n, c->cookie);         /* warm-up at full length */
 
 	/* The empty loop of the same length: its cost per iteration. */
-	double samples[MAX_REPS];
+	double samples[BENCH_REPS_MAX];
 	struct bench_stats loop;
 	for (int i = 0; i < reps; i++)
 		samples[i] = stats_per_call(time_once(empty_loop, n, NULL), tov, n, 0);
@@ -174,6 +173,13 @@ void bench_run(const struct bench_case *c)
 	for (int i = 0; i < reps; i++)
 		samples[i] = stats_per_call(time_once(c->fn, n, c->cookie), tov,
 					    n * batch, loop_per_call);
+	/* The samples go into the record as they ran (stats_compute sorts). */
+	char list[BENCH_RECORD_MAX / 2];
+	size_t used = 0;
+	for (int i = 0; i < reps && used < sizeof list; i++)
+		used += (size_t)snprintf(list + used, sizeof list - used, "%s%.2f", i ? "," : "", samples[i]);
+	if (used >= sizeof list)
+		list[0] = 0;    /* cannot be: reps <= BENCH_REPS_MAX; better none than some */
 	struct bench_stats st;
 	stats_compute(samples, (size_t)reps, &st);
 
@@ -189,10 +195,10 @@ void bench_run(const struct bench_case *c)
 
 	record("kind=result\tbench=%s\tbatch=%u\tstatus=ok\tentry=%s\tabi=%s\tbits=%d"
 	       "\titerations=%llu\treps=%d\tticks_min=%.2f\tticks_median=%.2f"
-	       "\tticks_p99=%.2f\ttimer_overhead=%.2f\tloop_overhead=%.3f\ttsc_hz=%.0f",
+	       "\tticks_p99=%.2f\ttimer_overhead=%.2f\tloop_overhead=%.3f\ttsc_hz=%.0f\tsamples=%s",
 	       c->bench, batch, BENCH_ENTRY_NAME, BENCH_ABI_I386 ? "i386" : "x86-64", (int)sizeof(void *) * 8,
 	       (unsigned long long)(n * batch), reps, st.min, st.median, st.p99,
-	       tov, loop_per_call, tsc_hz);
+	       tov, loop_per_call, tsc_hz, list);
 }
 
 void bench_na(const char *bench, unsigned batch, const char *reason)

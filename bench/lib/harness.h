@@ -9,13 +9,17 @@
  * key=value fields, the first always kind=...:
  *   kind=result  bench= batch= status=ok entry= abi= bits= iterations=
  *                reps= ticks_min= ticks_median= ticks_p99= timer_overhead=
- *                loop_overhead= tsc_hz=
+ *                loop_overhead= tsc_hz= samples=
  *                (ticks per call, overheads subtracted; iterations counts
- *                calls, batch of them per loop iteration)
+ *                calls, batch of them per loop iteration; samples: each
+ *                repetition's ticks per call, comma-separated, in the order
+ *                they ran, from which min, median and p99 were taken, so
+ *                that two runs can later be compared by their spread)
  *   kind=result  bench= batch= status=na reason=...   (cannot run here)
  *   kind=count-begin / kind=count-end  bench= batch= iterations=
  *                the counting handshake (below)
- * Values never hold a tab or a newline. The driver (persona bench) reads
+ * Values never hold a tab or a newline, and a record is at most
+ * BENCH_RECORD_MAX bytes with its newline. The driver (persona bench) reads
  * these; nothing parses free text.
  *
  * Environment (all optional; the defaults suit a run by hand):
@@ -34,6 +38,9 @@
 #define BENCH_HARNESS_H
 
 #include <stdint.h>
+
+#define BENCH_REPS_MAX   101    /* PERSONA_BENCH_REPS is capped here */
+#define BENCH_RECORD_MAX 4096   /* one record line, newline included */
 
 typedef void (*bench_fn)(uint64_t iterations, void *cookie);
 

@@ -27,7 +27,7 @@ fi
 # A stuck path must not stall the test suite.
 PERSONA_BENCH_IDLE_S=3 "$drv" bench --quick --only null --out "$t/run" >"$t/out" 2>"$t/err"
 check "persona bench exits 0" "$?" 0
-for f in runs.csv meta.json report.md ticks.svg ticks.png ticks.gp; do
+for f in runs.csv samples.csv meta.json report.md ticks.svg ticks.png ticks.gp; do
 	if [ -s "$t/run/$f" ]; then ok "writes $f"; else bad "writes $f"; fi
 done
 
@@ -77,6 +77,23 @@ if [ -s "$t/run/report.md" ] && [ -s "$t/run/ticks.svg" ]; then ok "report rebui
 cp -r "$t/run" "$t/run2"
 "$drv" report "$t/run" "$t/run2" >"$t/cmp" 2>/dev/null
 if grep -q "| null | native | 1 |" "$t/cmp"; then ok "two runs compared side by side"; else bad "two runs compared side by side"; cat "$t/cmp"; fi
+
+# samples.csv: each measured row's repetitions, as many as runs.csv says.
+reps=$(col reps)
+counts=$(awk -F, -v s="$st" -v r="$reps" 'NR == FNR { if (FNR > 1) got[$1 "/" $2 "/" $3]++; next }
+	FNR > 1 && $s == "ok" { k = $1 "/" $2 "/" $3; if (got[k] != $r) print k ":" got[k] "/" $r }' \
+	"$t/run/samples.csv" "$t/run/runs.csv")
+check "samples.csv holds every repetition of every measured row" "${counts:-all}" all
+# A run against a copy of itself: the same samples, so every figure is
+# within (ratio 1 exactly), none faster, slower or unresolved.
+measured=$(awk -F, -v s="$st" 'NR > 1 && $s == "ok"' "$t/run/runs.csv" | wc -l | tr -d ' ')
+within=$(grep -c '| 1\.000 \[[0-9.]*, [0-9.]*\]\( ([0-9]*%)\)\? | within |$' "$t/cmp")
+check "a run against itself: every measured row within, ratio 1" "$within" "$measured"
+if grep -q "^\*\*Summary, second / first:\*\* 0 faster, $measured within 2%, 0 unresolved, 0 slower\. Slower: none\.$" "$t/cmp"; then
+	ok "a run against itself: the summary"
+else
+	bad "a run against itself: the summary"; tail -n 2 "$t/cmp"
+fi
 "$drv" bench --only nosuchbench --out "$t/bad" 2>/dev/null
 check "an unknown bench name is refused" "$?" 2
 

@@ -1,6 +1,6 @@
 /* tests/unit/test_bench_model.c — the benchmark harness's statistics, the
- * driver's runs.csv and meta.json round trips, and counters on a machine
- * that cannot count an event (reported unsupported, never zero). */
+ * driver's runs.csv, samples.csv and meta.json round trips, and counters on
+ * a machine that cannot count an event (reported unsupported, never zero). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -260,6 +260,91 @@ static void counters_default_list(void **state)
 	assert_string_equal(col, "perf__PERF_COUNT_SW_TASK_CLOCK_u");
 }
 
+/* ---- samples.csv ------------------------------------------------------------ */
+
+static void two_rows(struct run_table *t)
+{
+	memset(t, 0, sizeof *t);
+	struct run_row *r = table_add(t);
+	strcpy(r->bench, "null");
+	strcpy(r->path, "native");
+	r->status = ROW_OK;
+	r->reps = 3;
+	r->nsamples = 3;
+	r->samples[0] = 290.25;
+	r->samples[1] = 288.5;
+	r->samples[2] = 301;
+	r = table_add(t);
+	strcpy(r->bench, "write");
+	strcpy(r->path, "pers-batch-uring");
+	r->batch = 32;
+	r->status = ROW_NA;             /* no samples: no lines */
+	strcpy(r->reason, "not here");
+}
+
+static void samples_round_trip(void **state)
+{
+	(void)state;
+	struct run_table t, back;
+	char err[200], line[200];
+	two_rows(&t);
+	FILE *runs = tmpfile(), *samples = tmpfile();
+	assert_non_null(runs);
+	assert_non_null(samples);
+	assert_int_equal(table_write_csv(&t, runs), 0);
+	assert_int_equal(table_write_samples(&t, samples), 0);
+	rewind(samples);
+	assert_non_null(fgets(line, sizeof line, samples));
+	assert_string_equal(line, "bench,path,batch,rep,ticks\n");
+	assert_non_null(fgets(line, sizeof line, samples));
+	assert_string_equal(line, "null,native,1,1,290.25\n");
+
+	rewind(runs);
+	rewind(samples);
+	assert_int_equal(table_read_csv(&back, runs, err, sizeof err), 0);
+	assert_int_equal(back.rows[0].nsamples, 0);     /* runs.csv alone has none */
+	assert_int_equal(table_read_samples(&back, samples, err, sizeof err), 0);
+	assert_int_equal(back.rows[0].nsamples, 3);
+	assert_true(back.rows[0].samples[0] == 290.25 && back.rows[0].samples[1] == 288.5 &&
+		    back.rows[0].samples[2] == 301);
+	assert_int_equal(back.rows[1].nsamples, 0);
+	fclose(runs);
+	fclose(samples);
+	table_free(&back);
+	table_free(&t);
+}
+
+static void samples_of_unknown_rows_are_errors(void **state)
+{
+	(void)state;
+	struct run_table t;
+	char err[200];
+	two_rows(&t);
+	t.rows[0].nsamples = 0;
+	FILE *f = tmpfile();
+	fputs("bench,path,batch,rep,ticks\nnull,native,1,1,290\nnull,pers-sud,1,1,24000\n", f);
+	rewind(f);
+	assert_int_equal(table_read_samples(&t, f, err, sizeof err), -1);
+	assert_non_null(strstr(err, "line 3"));
+	assert_non_null(strstr(err, "pers-sud"));
+	fclose(f);
+
+	f = tmpfile();
+	fputs("bench,path,batch,rep\nnull,native,1,1\n", f);
+	rewind(f);
+	assert_int_equal(table_read_samples(&t, f, err, sizeof err), -1);
+	assert_string_equal(err, "no column 'ticks'");
+	fclose(f);
+
+	f = tmpfile();
+	fputs("bench,path,batch,rep,ticks\nnull,native,1,1,fast\n", f);
+	rewind(f);
+	assert_int_equal(table_read_samples(&t, f, err, sizeof err), -1);
+	assert_non_null(strstr(err, "not a number"));
+	fclose(f);
+	table_free(&t);
+}
+
 /* ---- paired comparisons (persona tune) ------------------------------------ */
 
 static void fill_pairs(double *other, double *base, const double *ratios, unsigned n)
@@ -358,6 +443,8 @@ int main(void)
 		cmocka_unit_test(csv_round_trip),
 		cmocka_unit_test(csv_missing_column_is_an_error),
 		cmocka_unit_test(meta_round_trip),
+		cmocka_unit_test(samples_round_trip),
+		cmocka_unit_test(samples_of_unknown_rows_are_errors),
 		cmocka_unit_test(counters_unsupported_not_zero),
 		cmocka_unit_test(counters_default_list),
 		cmocka_unit_test(paired_identical_is_within),

@@ -1,0 +1,116 @@
+#!/bin/sh
+# tests/e2e/report_compare.sh — `persona report A B` on two result
+# directories written here (runs.csv, samples.csv, meta.json; no benchmark
+# runs): each figure's ratio with its interval and verdict, the summary
+# line, the bare ratio of medians for a run without samples (as the
+# published runs before samples.csv), and a broken samples.csv refused by
+# name. The samples are made up to give each verdict; nothing is timed.
+build=${PERSONA_BUILD:-build}
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+n=0
+ok()   { n=$((n + 1)); echo "ok $n - $1"; }
+bad()  { n=$((n + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1"; printf '  got:  %s\n  want: %s\n' "$2" "$3"; fi; }
+has() {         # has NAME FILE REGEX
+	if grep -Eq -- "$3" "$2"; then ok "$1"; else bad "$1"; echo "  no line matching: $3"; sed 's/^/  | /' "$2"; fi
+}
+
+if [ -x "$build/persona" ] && "$build/persona" help 2>/dev/null | grep -q "persona report"; then
+	drv="$build/persona"
+elif [ -x "$build/bench/persona-bench" ]; then
+	drv="$build/bench/persona-bench"
+else
+	skip "persona report A B" "neither $build/persona nor $build/bench/persona-bench is built"; exit 0
+fi
+
+# run DIR: a result directory with the rows "bench path factor" read from
+# stdin; each row's 11 repetitions are factor * (base + spread * i), and
+# its median is theirs. NOSAMPLES="bench path" leaves that row out of
+# samples.csv.
+run() {
+	mkdir -p "$1"
+	printf '{\n  "tsc_hz": "2600000000"\n}\n' >"$1/meta.json"
+	echo "bench,path,batch,iterations,reps,ticks_min,ticks_median,ticks_p99,ns_median,ratio_native,loop_overhead,status,reason" >"$1/runs.csv"
+	echo "bench,path,batch,rep,ticks" >"$1/samples.csv"
+	while read -r bench path base spread factor; do
+		awk -v b="$bench" -v p="$path" -v base="$base" -v s="$spread" -v f="$factor" -v skip="$NOSAMPLES" \
+		    -v runs="$1/runs.csv" -v samples="$1/samples.csv" 'BEGIN {
+			for (i = 0; i < 11; i++) {
+				x = sprintf("%.2f", f * (base + s * i))
+				if (skip != b " " p)
+					printf "%s,%s,1,%d,%s\n", b, p, i + 1, x >> samples
+			}
+			printf "%s,%s,1,1000000,11,%.2f,%.2f,%.2f,,,0.5,ok,\n", b, p,
+				f * base, f * (base + s * 5), f * (base + s * 10) >> runs
+		}'
+	done
+}
+
+run "$t/a" <<EOF
+null native 300 1 1
+null pers-sysinfo 480 1 1
+read native 600 2 1
+read pers-sysinfo 100 5 1
+stat native 1000 3 1
+EOF
+NOSAMPLES="stat native" run "$t/b" <<EOF
+null native 300 1 1
+null pers-sysinfo 480 1 1.10
+read native 600 2 0.90
+read pers-sysinfo 100 5 1.03
+stat native 1000 3 1.05
+EOF
+printf 'gate,native,1,,,,,,,,,na,no personality gate on this path\n' >>"$t/b/runs.csv"
+
+"$drv" report "$t/a" "$t/b" >"$t/out" 2>"$t/err"
+check "persona report A B exits 0" "$?" 0
+has "the same samples: ratio 1 and within" "$t/out" \
+	'^\| null \| native \| 1 \| 305\.0 \| 1\.00 \| 305\.0 \| 1\.00 \| 1\.000 \[0\.9[0-9]+, 1\.0[0-9]+\] \| within \|$'
+has "10% dearer: its interval and slower" "$t/out" \
+	'^\| null \| pers-sysinfo \| 1 \| 485\.0 \| 1\.59 \| 533\.5 \| 1\.75 \| 1\.100 \[1\.0[3-9][0-9]*, 1\.1[0-9]+\] \| slower \|$'
+has "10% cheaper: faster" "$t/out" \
+	'^\| read \| native \| 1 \|.*\| 0\.900 \[0\.8[0-9]+, 0\.9[0-9]+\] \| faster \|$'
+has "3% dearer in a wide spread: unresolved" "$t/out" \
+	'^\| read \| pers-sysinfo \| 1 \|.*\| 1\.030 \[0\.[0-9]+, 1\.[0-9]+\] \| unresolved \|$'
+has "a run without the row's samples: the bare ratio of medians" "$t/out" \
+	'^\| stat \| native \| 1 \| 1015\.0 \| 1\.00 \| 1065\.8 \| 1\.00 \| 1\.050 \| no interval \(run has no samples\) \|$'
+has "a row that did not run in one: no ratio" "$t/out" '^\| gate \| native \| 1 \| - \| - \| na \| - \| - \| - \|$'
+has "the interval is said to cover within-run noise only" "$t/out" \
+	'covers the noise within each run only.*A/A comparison'
+has "the summary counts the verdicts and names the slower rows" "$t/out" \
+	'^\*\*Summary, second / first:\*\* 1 faster, 1 within 2%, 1 unresolved, 1 slower; 1 without an interval\. Slower: null on pers-sysinfo, batch 1\.$'
+if [ -s "$t/a/report.md" ] && grep -q "samples.csv" "$t/a/report.md"; then
+	ok "report.md names samples.csv"
+else
+	bad "report.md names samples.csv"
+fi
+
+# A published run from before samples.csv: bare ratios, no verdicts.
+old=results/vm-2026-11-29
+if [ -f "$old/runs.csv" ]; then
+	cp -r "$old" "$t/old"   # persona report rewrites report.md: never in the tree
+	cp -r "$old" "$t/old2"
+	"$drv" report "$t/old" "$t/old2" >"$t/old.out" 2>/dev/null
+	check "an old run against itself exits 0" "$?" 0
+	has "an old run: the bare ratio, no interval" "$t/old.out" \
+		'^\| null \| native \| 1 \| 230\.1 \| 1\.00 \| 230\.1 \| 1\.00 \| 1\.000 \| no interval \(run has no samples\) \|$'
+	has "an old run: no verdicts counted" "$t/old.out" \
+		'^\*\*Summary, second / first:\*\* 0 faster, 0 within 2%, 0 unresolved, 0 slower; [0-9]+ without an interval\. Slower: none\.$'
+	"$drv" report "$t/old" "$t/a" >"$t/mixed.out" 2>/dev/null
+	check "an old run against a new one exits 0" "$?" 0
+	has "old against new: the bare ratio of medians" "$t/mixed.out" \
+		'^\| null \| native \| 1 \| 230\.1 \| 1\.00 \| 305\.0 \| 1\.00 \| 1\.326 \| no interval \(run has no samples\) \|$'
+	"$drv" report "$t/old" >/dev/null 2>&1
+	check "persona report of an old run alone exits 0" "$?" 0
+else
+	skip "an old run compared" "$old is not in this tree"
+fi
+
+# A samples.csv naming a row runs.csv lacks is refused, by file and line.
+cp -r "$t/a" "$t/broken"
+echo "null,pers-sud,1,1,24000.00" >>"$t/broken/samples.csv"
+"$drv" report "$t/broken" "$t/b" >/dev/null 2>"$t/broken.err"
+check "a broken samples.csv: exit 1" "$?" 1
+has "a broken samples.csv: named with its line" "$t/broken.err" \
+	'samples\.csv: line 57: null on pers-sud, batch 1, is not a row of runs\.csv'
