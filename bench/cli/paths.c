@@ -14,6 +14,8 @@ const struct path_def bench_paths[] = {
 	  .what = "no personality: a bare 64→32→64-bit round trip by two far jumps, the floor under any gate" },
 	{ .name = "pers-sysinfo", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA,
 	  .what = "the kernel-vdso binary under `persona run`: the personality's AT_SYSINFO gate" },
+	{ .name = "pers-startup", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA, .option = "--reflect=startup",
+	  .what = "as pers-sysinfo under `persona run --reflect=startup`: Syscall User Dispatch disarmed once start-up is over" },
 	{ .name = "pers-vdso", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA, .only = "vdso",
 	  .what = "the kernel-vdso binary under `persona run`: the personality's vDSO clocks, answered in 32-bit code" },
 	{ .name = "pers-table-c", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA, .image = "table-c",
@@ -37,6 +39,8 @@ const struct path_def bench_paths[] = {
 	  .what = "PERSONA_NR_BATCH under `persona run`, route direct: one native syscall per call" },
 	{ .name = "pers-batch-uring", .needs = "cs32,io_uring", .program = "lat_batch-i386-vdso", .runner = RUN_PERSONA, .option = "ring", .batch = 1,
 	  .what = "PERSONA_NR_BATCH under `persona run`, route ring: one io_uring_enter per batch" },
+	{ .name = "pers-batch-table", .needs = "cs32", .program = "lat_batch-i386-vdso", .runner = RUN_PERSONA, .option = "table", .batch = 1,
+	  .what = "PERSONA_NR_BATCH under `persona run`, the route the table and its tuning overlay choose per call and batch size" },
 	{ .name = "uring-raw", .needs = "io_uring", .program = "lat_uring-64", .runner = RUN_DIRECT, .batch = 1,
 	  .what = "raw io_uring (liburing, 64-bit): the same operations, one io_uring_enter per batch" },
 };
