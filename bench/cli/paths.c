@@ -28,6 +28,8 @@ const struct path_def bench_paths[] = {
 	  .what = "the kernel-int80 binary under `persona run`, int $0x80 sites patched" },
 	{ .name = "pers-int80-64", .needs = "seccomp", .program = "64-int80", .runner = RUN_PERSONA,
 	  .what = "a 64-bit build using int $0x80 with the i386 ABI under `persona run`, sites patched" },
+	{ .name = "pers-int80-64-startup", .program = "64-int80", .runner = RUN_PERSONA, .option = "--reflect=startup",
+	  .what = "as pers-int80-64 under `persona run --reflect=startup`: sites rewritten before the program runs, no filter" },
 	{ .name = "pers-sud", .needs = "cs32,sud", .program = "i386-int80", .runner = RUN_PERSONA, .option = "--no-patch",
 	  .what = "the kernel-int80 binary under `persona run --no-patch`: every call reflected (SIGSYS)" },
 	{ .name = "pers-seccomp", .needs = "cs32,seccomp", .program = "i386-int80", .runner = RUN_PERSONA, .option = "--seccomp",

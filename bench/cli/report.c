@@ -116,7 +116,8 @@ struct decomposition {
 
 static unsigned decompose(const struct run_table *t, struct decomposition *d)
 {
-	static const char *const pers[] = { "pers-sysinfo", "pers-startup", "pers-int80", "pers-int80-64" };
+	static const char *const pers[] = { "pers-sysinfo", "pers-startup", "pers-int80", "pers-int80-64",
+					    "pers-int80-64-startup" };
 	const struct run_row *native = ok_row(t, "null", "native", 1);
 	unsigned n = 0;
 	if (!native)
@@ -622,6 +623,10 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	}
 	goal_line(f, "null call, pers-int80-64 / native", ratio_of(t, "null", "pers-int80-64", "native", 1, 1),
 		  GOAL_INT80_64_RATIO, 1, why_missing(t, "pers-int80-64", "native", "pers-int80-64 or native null missing"));
+	if (table_find(t, "null", "pers-int80-64-startup", 1))
+		goal_line(f, "null call, pers-int80-64-startup / native",
+			  ratio_of(t, "null", "pers-int80-64-startup", "native", 1, 1), GOAL_INT80_64_RATIO, 1,
+			  why_missing(t, "pers-int80-64-startup", "native", "pers-int80-64-startup or native null missing"));
 	goal_line(f, "null call, pers-int80 / kernel-int80 (\"far below\": at most a tenth)",
 		  ratio_of(t, "null", "pers-int80", "kernel-int80", 1, 1), GOAL_INT80_FRACTION, 1,
 		  why_missing(t, "pers-int80", "kernel-int80", "pers-int80 or kernel-int80 null missing"));

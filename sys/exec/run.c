@@ -81,7 +81,9 @@ static int usage(void)
 			"  RISK: a site of neither kind (its number computed, and first run after\n"
 			"  start-up) reaches the kernel's ia32 layer, which runs the call itself, outside\n"
 			"  the personality. Not with --seccomp, --no-patch or --patch=page0; on a kernel\n"
-			"  without an ia32 layer nothing is armed in either mode.\n");
+			"  without an ia32 layer nothing is armed in either mode. An x86-64 program runs\n"
+			"  with no filter at all: its mov $nr, %%eax; int $0x80 sites are rewritten before\n"
+			"  it runs (code it maps later is not seen).\n");
 	return 2;
 }
 

@@ -63,6 +63,21 @@ else
 		"${native_why:-no seccomp filter here}"
 fi
 
+# An x86-64 program's int $0x80 sites (mov $nr, %eax right before) are
+# rewritten before it runs, and no filter is installed: behind the kill
+# filter its i386-ABI calls must all still be answered by the personality.
+lat64=$build/bench/lat_null-64-int80
+if [ "$noia32_works" = 1 ] && [ -x "$lat64" ]; then
+	out=$(PERSONA_BENCH_REPS=11 "$noia32" "$persona" run --reflect=startup "$lat64" 2>&1)
+	rc=$?
+	case "$rc $out" in
+	"0 "*"status=ok"*"entry=int80"*) ok "x86-64 int \$0x80 sites rewritten before the program runs" ;;
+	*) bad "x86-64 int \$0x80 sites rewritten before the program runs"; printf '  got: %s %s\n' "$rc" "$out" ;;
+	esac
+else
+	skip "x86-64 int \$0x80 sites rewritten before the program runs" "no seccomp filter here, or the bench is not built"
+fi
+
 # Combinations that cannot work are refused before anything runs.
 for other in --seccomp --no-patch --patch=page0; do
 	"$persona" run --reflect=startup $other "$progdir/hello-static" >"$t/out" 2>"$t/err"

@@ -223,6 +223,38 @@ static void patched_64bit_site_is_reflected_once(void **state)
 	persona_patch_init(PATCH_OFF, 0);
 }
 
+/* --reflect=startup for an x86-64 program: its mov-form sites are rewritten
+ * before it runs, so the first call already goes through the trampoline,
+ * never reflected; the page keeps its protection (read and execute). */
+static void x86_64_sites_are_rewritten_ahead(void **state)
+{
+	static const uint8_t body[] = { 0x53, 0xb8, 0, 0, 0, 0, 0xcd, 0x80, 0x5b, 0xc3 };
+	uint8_t *page64 = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *fn = page64 + 256;     /* not where the test before had its site */
+	uint64_t reflected = persona_stats.sites_reflected, ahead = persona_stats.sites_ahead;
+	uint64_t way = persona_stats.way[WAY_INT80_64];
+	uint32_t nr = I386_NR_getppid;
+	long (*call)(void) = (long (*)(void))(uintptr_t)fn;
+	(void)state;
+
+	assert_true(page64 != MAP_FAILED);
+	memcpy(fn, body, sizeof(body));
+	memcpy(fn + 2, &nr, 4);
+	assert_int_equal(mprotect(page64, 4096, PROT_READ | PROT_EXEC), 0);
+	assert_int_equal(persona_patch_init(PATCH_MOV, 0x1000), 0);
+	/* one page: the scan of every mapping would rewrite the test's own
+	 * probes too (persona doctor's int $0x80 probe is linked in) */
+	assert_int_equal(persona_patch_ahead64_range((uint64_t)(uintptr_t)page64,
+						     (uint64_t)(uintptr_t)page64 + 4096), 1);
+	assert_int_equal(fn[1], 0xe9);          /* the mov became jmp rel32 */
+	assert_int_equal(call(), getppid());
+	assert_int_equal(persona_stats.sites_ahead - ahead, 1);
+	assert_int_equal(persona_stats.sites_reflected - reflected, 0);
+	assert_int_equal(persona_stats.way[WAY_INT80_64] - way, 1);
+	munmap(page64, 4096);
+	persona_patch_init(PATCH_OFF, 0);
+}
+
 /* ---- reflection and patching of 32-bit code --------------------------- */
 
 #define PAT_EBX 0x11111111u
@@ -856,6 +888,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(int80_from_64bit_code_is_reflected, setup),
 		cmocka_unit_test_setup(patched_64bit_site_is_reflected_once, setup),
+		cmocka_unit_test_setup(x86_64_sites_are_rewritten_ahead, setup),
 		cmocka_unit_test_setup(reflected_32bit_call_keeps_registers, setup),
 		cmocka_unit_test_setup(no_patch_keeps_reflecting, setup),
 		cmocka_unit_test_setup(patched_site_is_reflected_once, setup),

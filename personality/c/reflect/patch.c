@@ -94,6 +94,7 @@
 #define TRAMP_SIZE       64u
 #define REPLAY_MAX       35u            /* bytes between the mov and the int $0x80 */
 #define POOL_SIZE        0x10000u
+#define AHEAD_RANGES     128            /* code mappings scanned ahead (--reflect=startup) */
 
 #define SITE_SLOTS       4096u          /* power of two */
 enum { SITE_EMPTY, SITE_PATCHED, SITE_LEFT, SITE_GONE, SITE_GUARDED };
@@ -653,6 +654,65 @@ static int patch_site64_locked(uint64_t site, uint32_t nr)
 	return done;
 }
 
+/* x86-64 programs under --reflect=startup: no filter at all; before the
+ * program runs, every `mov $nr, %eax; int $0x80` in its code (any address,
+ * the image's own excepted) is rewritten, the form patch_mov64 takes. */
+struct ranges64 {
+	uint32_t n;
+	uint64_t lo[AHEAD_RANGES], hi[AHEAD_RANGES];
+};
+
+static int collect_code64(void *ctx, uint64_t start, uint64_t end, uint32_t prot)
+{
+	struct ranges64 *r = ctx;
+
+	if ((prot & (KPROT_READ | KPROT_EXEC | KPROT_WRITE)) == (KPROT_READ | KPROT_EXEC) && r->n < AHEAD_RANGES &&
+	    (end <= PERSONA_IMAGE_BASE || start >= PERSONA_IMAGE_LIMIT)) {
+		r->lo[r->n] = start;
+		r->hi[r->n++] = end;
+	}
+	return 0;
+}
+
+uint32_t persona_patch_ahead64_range(uint64_t lo, uint64_t hi)
+{
+	uint32_t done = 0;
+
+	if (patch_form != PATCH_MOV || persona_opts.no_patch)
+		return 0;
+	plock_acquire(&persona_patch_lock);
+	for (uint64_t a = lo + MOV_LEN; a + INT80_LEN <= hi; a++) {
+		const uint8_t *p = (const uint8_t *)(uintptr_t)a;
+		uint32_t nr;
+		struct site64 *s;
+		if (p[0] != 0xcd || p[1] != 0x80 || p[-MOV_LEN] != OP_MOV_EAX_IMM)
+			continue;
+		memcpy(&nr, p - MOV_LEN + 1, 4);
+		if (!persona_lookup(nr) || !(s = site64_find(a)) || s->state != SITE_EMPTY)
+			continue;
+		if (patch_mov64(a, nr)) {
+			s->state = SITE_PATCHED;
+			STAT_INC(persona_stats.sites_ahead);
+			done++;
+		} else {
+			s->state = SITE_LEFT;
+		}
+	}
+	plock_release(&persona_patch_lock);
+	return done;
+}
+
+uint32_t persona_patch_ahead64_all(void)
+{
+	struct ranges64 r = { 0 };
+	uint32_t done = 0;
+
+	persona_maps_walk(collect_code64, &r);
+	for (uint32_t i = 0; i < r.n; i++)
+		done += persona_patch_ahead64_range(r.lo[i], r.hi[i]);
+	return done;
+}
+
 static int patch_page0(uint32_t site)
 {
 	static const uint8_t call_eax[INT80_LEN] = { 0xff, 0xd0 };   /* call *%eax */
@@ -734,7 +794,6 @@ static uint32_t ahead_range_locked(uint32_t lo, uint32_t hi)
 
 /* i386 code below 4 GiB: mapped, readable, executable, not writable (a
  * writable one may still be changing, and the trampoline pools are) */
-#define AHEAD_RANGES 128
 struct ahead_ranges {
 	uint32_t n, lo[AHEAD_RANGES], hi[AHEAD_RANGES];
 };

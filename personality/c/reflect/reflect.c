@@ -383,9 +383,12 @@ long persona_reflect_init(const struct persona_init_args *a)
 	long r;
 
 	/* x86-64 programs make native calls of their own: SUD would trap
-	 * every one of them, the filter only their i386-ABI ones */
+	 * every one of them, the filter only their i386-ABI ones; with
+	 * --reflect=startup none at all (their sites are rewritten below) */
 	if (a->seccomp || a->mode == PERSONA_MODE_X86_64)
 		mode = REFLECT_SECCOMP;
+	if (a->mode == PERSONA_MODE_X86_64 && persona_opts.reflect_startup)
+		mode = REFLECT_NONE;
 	persona_signal_init();
 	r = persona_reflect_start(h->base, h->end - h->base, mode);
 	if (r < 0)
@@ -400,6 +403,10 @@ long persona_reflect_init(const struct persona_init_args *a)
 	/* nothing to disarm where SUD is not armed (seccomp, no ia32 gate) */
 	persona_reflect_startup_pending = persona_opts.reflect_startup && mode_armed == REFLECT_SUD &&
 					  form == PATCH_MOV;
+	if (a->mode == PERSONA_MODE_X86_64 && persona_opts.reflect_startup && form == PATCH_MOV) {
+		persona_patch_ahead64_all();
+		startup_ended = 1;
+	}
 	persona_sud_selector = SYSCALL_DISPATCH_FILTER_BLOCK;
 	return 0;
 }

@@ -93,6 +93,12 @@ extern uint32_t persona_patch_pool_hint;
  * executable mappings below 4 GiB now, and in each range persona_code_mapped
  * is shown from now on, without waiting for a trap. Returns how many. */
 uint32_t persona_patch_ahead_all(void);
+/* The same for an x86-64 program's 64-bit sites (mov $nr, %eax right
+ * before the int $0x80), once, before it runs: with --reflect=startup an
+ * x86-64 program runs with no filter at all. */
+uint32_t persona_patch_ahead64_all(void);
+/* One range of 64-bit code of that scan (also for tests). */
+uint32_t persona_patch_ahead64_range(uint64_t lo, uint64_t hi);
 /* (It also guards each site that trapped but could not be rewritten: see
  * PERSONA_GUARD_VECTOR.) */
 /* Chooses the patch form and the 32-bit code trampolines jump to (entered

@@ -44,7 +44,10 @@ void persona_stats_dump(void)
 	if (persona_opts.reflect_startup)
 		pout("stats: --reflect=startup: %s; sites rewritten ahead of their first call %llu, "
 		     "guarded (fault, reflected) %llu",
-		     persona_reflect_startup_ended() ? "SUD disarmed at the first call through the vDSO" :
+		     persona_reflect_startup_ended() ?
+		     (persona_process.mode == PERSONA_MODE_X86_64 ?
+		      "no filter (x86-64 program: its sites were rewritten before it ran)" :
+		      "SUD disarmed at the first call through the vDSO") :
 		     persona_reflect_mode() == REFLECT_SUD ? "SUD still armed: no call came through the vDSO" :
 		     "nothing to disarm (SUD was never armed: the kernel has no int $0x80 gate)",
 		     (unsigned long long)persona_stats.sites_ahead, (unsigned long long)persona_stats.sites_guarded);
