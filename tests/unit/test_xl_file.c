@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "personality/persona_abi.h"
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -455,6 +456,42 @@ static long long size_of(const char *path)
 	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
+/* In a batch (PERSONA_NR_BATCH) the 2 GiB limit of a regular file opened
+ * without O_LARGEFILE holds on every route; a write to a character device
+ * opened so (no limit there) stays an ordinary message. */
+static void largefile_marks_in_a_batch(void **state)
+{
+	(void)state;
+	persona_test_init();
+	uint8_t *low = lowmem(4096);
+	struct persona_batch_call *calls = (struct persona_batch_call *)(low + 1024);
+	struct lfs_side p = { .call = p32 };
+	static const uint32_t routes[] = { PERSONA_ROUTE_TABLE, PERSONA_ROUTE_DIRECT, PERSONA_ROUTE_RING };
+
+	lfs_open(&p, "lfs-batch", O_RDWR | O_CREAT, low);
+	strcpy((char *)low, "/dev/null");
+	long null_fd = p32(I386_NR_open, LOW(low), O_WRONLY, 0, 0, 0, 0);
+	assert_true(null_fd >= 0);
+	memset(low + 512, 'x', 64);
+	for (unsigned r = 0; r < sizeof routes / sizeof routes[0]; r++) {
+		memset(calls, 0, 3 * sizeof(*calls));
+		calls[0] = (struct persona_batch_call){ .nr = I386_NR_pwrite64,
+			.args = { (uint32_t)p.fd, LOW(low + 512), 8, (uint32_t)LFS_LIMIT, 0 } };
+		calls[1] = (struct persona_batch_call){ .nr = I386_NR_pwrite64,
+			.args = { (uint32_t)p.fd, LOW(low + 512), 8, (uint32_t)(LFS_LIMIT - 3), 0 } };
+		calls[2] = (struct persona_batch_call){ .nr = I386_NR_write,
+			.args = { (uint32_t)null_fd, LOW(low + 512), 5 } };
+		assert_int_equal(p32(I386_NR_persona_batch, LOW(calls), 3, routes[r], 0, 0, 0), 3);
+		assert_int_equal(calls[0].result, -EFBIG);
+		assert_int_equal(calls[1].result, 3);           /* cut short at 2^31-1 */
+		assert_int_equal(calls[2].result, 5);
+	}
+	assert_true(size_of(p.path) == LFS_LIMIT);
+	p32(I386_NR_close, null_fd, 0, 0, 0, 0, 0);
+	lfs_close(&p);
+	unlink(p.path);
+}
+
 static void largefile_marks(void **state)
 {
 	(void)state;
@@ -693,6 +730,7 @@ int main(void)
 		cmocka_unit_test(iovecs),
 		cmocka_unit_test(locks),
 		cmocka_unit_test(largefile_marks),
+		cmocka_unit_test(largefile_marks_in_a_batch),
 		cmocka_unit_test(ioctls),
 		cmocka_unit_test(sendfile_off32),
 		cmocka_unit_test(pipes_and_umount),

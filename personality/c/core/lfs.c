@@ -28,7 +28,9 @@
  *
  * Cost: nothing while no descriptor is marked. While one is, the PASS rows
  * this concerns (write, pwrite64, ftruncate64, close, dup*, close_range)
- * take the C path, where persona_lfs_pass() looks at them first.
+ * take the C path, where persona_lfs_pass() looks at them first; in a batch
+ * only a call persona_lfs_needed() names leaves the messages (a write to a
+ * pipe or a device opened without O_LARGEFILE may still take the ring).
  */
 #include "core/persona.h"
 #include "core/i386_types.h"
@@ -145,16 +147,26 @@ long persona_lfs_room(long fd, int64_t pos, int append, uint64_t count)
 	return (long)count;
 }
 
-int persona_lfs_watched(uint32_t nr)
+/* Whether persona_lfs_pass() has anything to do for this call (i386
+ * arguments): a write only to a marked regular file (the 2 GiB limit is a
+ * regular file's), the descriptor calls only where a number involved is
+ * marked. The batch entry asks, so that a write to a pipe or /dev/null
+ * opened without O_LARGEFILE stays a message and may take the ring. */
+int persona_lfs_needed(uint32_t nr, const uint32_t *args)
 {
+	long fd = wide_s32(args[0]);
+
 	switch (nr) {
 	case I386_NR_write:
 	case I386_NR_pwrite64:
+		return test_bit(lfs_reg, fd);
 	case I386_NR_ftruncate64:
 	case I386_NR_close:
 	case I386_NR_dup:
+		return test_bit(lfs_any, fd);
 	case I386_NR_dup2:
 	case I386_NR_dup3:
+		return test_bit(lfs_any, fd) || test_bit(lfs_any, wide_s32(args[1]));
 	case I386_NR_close_range:
 		return 1;
 	default:

@@ -20,8 +20,10 @@ void persona_lfs_dup(long from, long to);
 void persona_lfs_closed(long first, long last);
 /* Bytes a write of count at pos (-1: the file position) may write, or -EFBIG. */
 long persona_lfs_room(long fd, int64_t pos, int append, uint64_t count);
-/* Rows persona_lfs_pass() takes over while a descriptor is marked. */
-int  persona_lfs_watched(uint32_t nr);
+/* Whether this call, with these i386 arguments, needs persona_lfs_pass()
+ * (the rows it takes over: write, pwrite64, ftruncate64, close, dup*,
+ * close_range, and only where a descriptor involved is marked). */
+int  persona_lfs_needed(uint32_t nr, const uint32_t *args);
 int  persona_lfs_pass(const struct sysent *e, const struct i386_frame *f, long *res);
 
 #endif

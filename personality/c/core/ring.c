@@ -104,9 +104,8 @@ static int ring_op_of(uint32_t native_nr)
 /* Fill an SQE for a native message whose operation ring_op_of() knows. */
 static void ring_prep(struct io_uring_sqe *s, const struct sysmsg *m, int op)
 {
-	memset(s, 0, sizeof(*s));
-	s->opcode = (uint8_t)op;
-	s->fd = (int32_t)m->args[0];
+	/* one assignment: the compiler zeroes the rest with a few stores */
+	*s = (struct io_uring_sqe){ .opcode = (uint8_t)op, .fd = (int32_t)m->args[0] };
 	switch (m->nr) {
 	case __NR_read:
 	case __NR_write:
@@ -152,8 +151,9 @@ static long ring_run(struct sysmsg *msgs, uint32_t count)
 		if (ring_op_of(msgs[i].nr) < 0)
 			return -1;
 	tail = *ring.sq_tail;
+	uint32_t mask = *ring.sq_mask;
 	for (i = 0; i < count; i++) {
-		uint32_t idx = (tail + i) & *ring.sq_mask;
+		uint32_t idx = (tail + i) & mask;
 		struct io_uring_sqe *s = &ring.sqes[idx];
 
 		ring_prep(s, &msgs[i], ring_op_of(msgs[i].nr));
