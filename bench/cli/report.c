@@ -563,6 +563,42 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 				fputc('\n', f);
 			}
 			fputc('\n', f);
+			/* The crossover, in words: the smallest batch from which the
+			 * ring costs less than direct at that size and every larger
+			 * one; where there is none, whether raw io_uring itself ever
+			 * does, which no route through io_uring can improve on. */
+			unsigned cross = 0, raw_wins = 0, measured = 0;
+			for (int z = (int)NBATCH - 1; z >= 0; z--) {
+				const struct run_row *d = ok_row(t, batch_ops[o], batch_routes[0], batch_sizes[z]);
+				const struct run_row *r = ok_row(t, batch_ops[o], batch_routes[1], batch_sizes[z]);
+				if (!d || !r)
+					break;
+				measured++;
+				if (r->ticks_median >= d->ticks_median)
+					break;
+				cross = batch_sizes[z];
+			}
+			for (unsigned z = 0; z < NBATCH; z++) {
+				const struct run_row *d = ok_row(t, batch_ops[o], batch_routes[0], batch_sizes[z]);
+				const struct run_row *u = ok_row(t, batch_ops[o], "uring-raw", batch_sizes[z]);
+				raw_wins += d && u && u->ticks_median < d->ticks_median;
+			}
+			if (!measured)
+				continue;
+			if (!strcmp(batch_ops[o], "null"))
+				fputs("Crossover: not applicable. io_uring has no getppid: the ring route runs "
+				      "it direct, and raw io_uring's figure is a no-op.\n\n", f);
+			else if (cross)
+				fprintf(f, "Crossover: the ring costs less than direct from batch %u on.\n\n", cross);
+			else if (!raw_wins)
+				fprintf(f, "Crossover: none. The ring never costs less than direct here, and cannot: "
+					"raw io_uring itself costs more per call than the direct route at every "
+					"batch size, so on this host the table's direct route is the right one for "
+					"%s.\n\n", batch_ops[o]);
+			else
+				fprintf(f, "Crossover: none at the largest batch. Raw io_uring beats direct at "
+					"%u of %u sizes; the ring's own cost above it keeps the ring from doing "
+					"so.\n\n", raw_wins, (unsigned)NBATCH);
 		}
 		fputs("![batch curve](batch.svg)\n\n", f);
 	}

@@ -106,6 +106,19 @@ check "null-mt: one row per path and thread count" "$rows" \
 	"native/1 native/2 native/4 pers-sysinfo/1 pers-sysinfo/2 pers-sysinfo/4 "
 if grep -q "null-mt by thread count" "$t/mt/report.md" 2>/dev/null; then ok "report.md has the null-mt table"; else bad "report.md has the null-mt table"; fi
 
+# The batch routes: where both routes were measured for write, report.md
+# says in words where the ring starts to win, or why it cannot.
+PERSONA_BENCH_IDLE_S=3 "$drv" bench --quick --only batch --paths pers-batch-direct,pers-batch-uring,uring-raw \
+	--out "$t/batch" >/dev/null 2>&1
+check "persona bench --only batch exits 0" "$?" 0
+if grep -q "^write,pers-batch-uring,128,.*,ok," "$t/batch/runs.csv" 2>/dev/null &&
+   grep -q "^write,pers-batch-direct,128,.*,ok," "$t/batch/runs.csv"; then
+	n_cross=$(grep -c "^Crossover: " "$t/batch/report.md")
+	check "report.md: one crossover line per batch operation" "$n_cross" 2
+else
+	skip "report.md: one crossover line per batch operation" "the batch routes were not both measured here"
+fi
+
 # From a checkout at a long path (200 characters and more): every path the
 # host can run finds its programs and images, none gets a shortened name.
 long="$t/$(printf 'a%.0s' $(seq 1 100))/$(printf 'b%.0s' $(seq 1 100))"
