@@ -821,7 +821,7 @@ int report_load(const char *dir, struct run_table *t, struct meta *m)
  * Hodges–Lehmann ratio of their repetitions with its interval and
  * paired_verdict's verdict, or the bare ratio of medians where a run kept
  * no repetitions; then a summary of the verdicts. */
-static void compare(FILE *out, char **dirs, int n, struct run_table *ts)
+static void compare(FILE *out, char **dirs, int n, struct run_table *ts, const struct meta *ms)
 {
 	static const char *const verdicts[] = { "faster", "within", "unresolved", "slower" };
 	unsigned count[4] = { 0 }, bare = 0, nslower = 0;
@@ -840,6 +840,21 @@ static void compare(FILE *out, char **dirs, int n, struct run_table *ts)
 			"that floor.\n\n",
 			dirs[1], dirs[0], PAIRED_COVERAGE * 100, PAIRED_TOLERANCE * 100,
 			1 + PAIRED_TOLERANCE, 1 + PAIRED_TOLERANCE);
+	/* Ticks from two machines are not the same unit of work: say where
+	 * each run was made, and that a ratio across machines measures the
+	 * host as much as the code. */
+	int other_host = 0;
+	for (int d = 0; d < n; d++) {
+		fprintf(out, "- %s: %s, %s, TSC %s Hz, tree %s\n", dirs[d], mval(&ms[d], "cpu_model"),
+			mval(&ms[d], "kernel"), mval(&ms[d], "tsc_hz"), mval(&ms[d], "git_revision"));
+		other_host |= d && (strcmp(mval(&ms[d], "cpu_model"), mval(&ms[0], "cpu_model")) ||
+				    strcmp(mval(&ms[d], "kernel"), mval(&ms[0], "kernel")));
+	}
+	if (other_host)
+		fputs("\nThese runs come from different machines (CPU or kernel): a ratio between them "
+		      "measures the host as much as the code; compare *x native* columns, each against "
+		      "its own run's native trap.\n", out);
+	fputc('\n', out);
 	fputs("| bench | path | batch |", out);
 	for (int d = 0; d < n; d++)
 		fprintf(out, " %s ticks | x native |", dirs[d]);
@@ -933,8 +948,9 @@ int cmd_report(int argc, char **argv)
 	}
 	int n = argc - 1, rc = 0;
 	struct run_table *ts = calloc((size_t)n, sizeof *ts);
-	struct meta *m = malloc(sizeof *m);
+	struct meta *ms = calloc((size_t)n, sizeof *ms);
 	for (int d = 0; d < n; d++) {
+		struct meta *m = &ms[d];
 		if (report_load(argv[1 + d], &ts[d], m)) {
 			rc = 1;
 			continue;
@@ -949,10 +965,10 @@ int cmd_report(int argc, char **argv)
 			fprintf(stderr, "persona report: wrote %s/report.md\n", argv[1 + d]);
 	}
 	if (n > 1 && !rc)
-		compare(stdout, argv + 1, n, ts);
+		compare(stdout, argv + 1, n, ts, ms);
 	for (int d = 0; d < n; d++)
 		table_free(&ts[d]);
 	free(ts);
-	free(m);
+	free(ms);
 	return rc;
 }

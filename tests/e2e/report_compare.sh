@@ -30,7 +30,8 @@ fi
 # samples.csv.
 run() {
 	mkdir -p "$1"
-	printf '{\n  "tsc_hz": "2600000000"\n}\n' >"$1/meta.json"
+	printf '{\n  "tsc_hz": "2600000000",\n  "cpu_model": "%s",\n  "kernel": "Linux 6.1"\n}\n' \
+		"${CPU:-Test CPU}" >"$1/meta.json"
 	echo "bench,path,batch,iterations,reps,ticks_min,ticks_median,ticks_p99,ns_median,ratio_native,loop_overhead,status,reason" >"$1/runs.csv"
 	echo "bench,path,batch,rep,ticks" >"$1/samples.csv"
 	while read -r bench path base spread factor; do
@@ -76,6 +77,8 @@ has "3% dearer in a wide spread: unresolved" "$t/out" \
 has "a run without the row's samples: the bare ratio of medians" "$t/out" \
 	'^\| stat \| native \| 1 \| 1015\.0 \| 1\.00 \| 1065\.8 \| 1\.00 \| 1\.050 \| no interval \(run has no samples\) \|$'
 has "a row that did not run in one: no ratio" "$t/out" '^\| gate \| native \| 1 \| - \| - \| na \| - \| - \| - \|$'
+has "each run's host is named" "$t/out" '^- .*/b: Test CPU, Linux 6\.1, TSC 2600000000 Hz, tree unknown$'
+if grep -q "different machines" "$t/out"; then bad "one host: no warning about machines"; else ok "one host: no warning about machines"; fi
 has "the interval is said to cover within-run noise only" "$t/out" \
 	'covers the noise within each run only.*A/A comparison'
 has "the summary counts the verdicts and names the slower rows" "$t/out" \
@@ -99,6 +102,8 @@ if [ -f "$old/runs.csv" ]; then
 		'^\*\*Summary, second / first:\*\* 0 faster, 0 within 2%, 0 unresolved, 0 slower; [0-9]+ without an interval\. Slower: none\.$'
 	"$drv" report "$t/old" "$t/a" >"$t/mixed.out" 2>/dev/null
 	check "an old run against a new one exits 0" "$?" 0
+	has "runs from two machines are said to be so" "$t/mixed.out" \
+		'^These runs come from different machines \(CPU or kernel\): a ratio between them measures the host'
 	has "old against new: the bare ratio of medians" "$t/mixed.out" \
 		'^\| null \| native \| 1 \| 230\.1 \| 1\.00 \| 305\.0 \| 1\.00 \| 1\.326 \| no interval \(run has no samples\) \|$'
 	"$drv" report "$t/old" >/dev/null 2>&1
