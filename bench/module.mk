@@ -32,13 +32,16 @@ endef
 $(foreach b,$(BENCH_SINGLE),$(foreach v,$(BENCH_VARIANTS),$(eval $(call BENCH_PROG,$(b),$(v)))))
 # The batch entry is an i386 private number, entered the fastest way.
 $(eval $(call BENCH_PROG,batch,i386-vdso))
-# The floor under any gate: lat_gate as a bare 64→32→64-bit round trip.
+# The floor under any gate: lat_gate as a bare 64→32→64-bit round trip ...
 BENCH_FLAGS_64-modeswitch := -m64 -DBENCH_ENTRY=BENCH_ENTRY_MODESWITCH
 $(BENCH_OUT)/modeswitch.o: bench/lib/modeswitch.asm | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 -o $@ $<
 $(eval $(call BENCH_PROG,gate,64-modeswitch,$(BENCH_OUT)/modeswitch.o))
 $(BENCH_OUT)/lat_gate-64-modeswitch: $(BENCH_OUT)/modeswitch.o
+# ... and with one native getppid per round trip: the floor under the null call.
+$(eval $(call BENCH_PROG,null,64-modeswitch,$(BENCH_OUT)/modeswitch.o))
+$(BENCH_OUT)/lat_null-64-modeswitch: $(BENCH_OUT)/modeswitch.o
 # The raw io_uring baseline is native code.
 $(eval $(call BENCH_PROG,uring,64,-luring))
 # The null call from several threads at once (bench null-mt): native and

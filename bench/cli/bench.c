@@ -518,11 +518,11 @@ static void run_job(struct run_ctx *c, const struct job *j)
 		rows[i]->status = ROW_FAIL;
 	}
 
-	if (j->path->only && strcmp(j->path->only, j->bench)) {
+	if (j->path->only && !in_list(j->path->only, j->bench)) {
 		for (unsigned i = 0; i < nrows; i++) {
 			rows[i]->status = ROW_NA;
-			bfmt(rows[i]->reason, sizeof rows[i]->reason, "%s measures the %s benchmark only",
-			     j->path->name, j->path->only);
+			bfmt(rows[i]->reason, sizeof rows[i]->reason, "%s measures the %s benchmark%s only",
+			     j->path->name, j->path->only, strchr(j->path->only, ',') ? "s" : "");
 		}
 		return;
 	}

@@ -10,8 +10,10 @@ const struct path_def bench_paths[] = {
 	  .what = "i386 build, `int $0x80`, run natively: the kernel's ia32 emulation" },
 	{ .name = "kernel-vdso", .needs = "ia32-exec", .program = "i386-vdso", .runner = RUN_DIRECT,
 	  .what = "i386 build, `call *%gs:0x10` run natively: the kernel's i386 vDSO entry" },
-	{ .name = "modeswitch", .needs = "cs32-gdt", .program = "64-modeswitch", .runner = RUN_DIRECT, .only = "gate",
-	  .what = "no personality: a bare 64→32→64-bit round trip by two far jumps, the floor under any gate" },
+	{ .name = "modeswitch", .needs = "cs32-gdt", .program = "64-modeswitch", .runner = RUN_DIRECT, .only = "gate,null",
+	  .what = "no personality: a bare 64→32→64-bit round trip by two far jumps (gate: the floor under any gate), "
+		  "and the same with one native getppid in the 64-bit leg (null: the floor under any gate that makes "
+		  "the call)" },
 	{ .name = "pers-sysinfo", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA,
 	  .what = "the kernel-vdso binary under `persona run`: the personality's AT_SYSINFO gate" },
 	{ .name = "pers-startup", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA, .option = "--reflect=startup",

@@ -5,10 +5,13 @@
  *   BENCH_ENTRY_INT80    `int $0x80`, i386 numbers and argument registers
  *                        (built as i386, or as 64-bit code using the i386 ABI)
  *   BENCH_ENTRY_VDSO     `call *%gs:0x10`: i386 __kernel_vsyscall (AT_SYSINFO)
- *   BENCH_ENTRY_MODESWITCH  no call at all: a 64→32→64-bit round trip by two
- *                        far jumps (lib/modeswitch.asm), returning the first
- *                        argument — the floor under any 32↔64-bit gate; only
- *                        lat_gate is built this way
+ *   BENCH_ENTRY_MODESWITCH  no personality: a 64→32→64-bit round trip by two
+ *                        far jumps (lib/modeswitch.asm) — lat_gate: nothing
+ *                        else, returning the first argument (the floor under
+ *                        any 32↔64-bit gate); lat_null: with one native
+ *                        getppid made in the 64-bit leg (the floor under any
+ *                        gate that makes the call); only these two are built
+ *                        this way
  *
  * Every call is a raw instruction sequence, never a libc wrapper (glibc
  * caches some results, and the wrapper would be measured with the call).
@@ -45,7 +48,10 @@
 # endif
 # define BENCH_ABI_I386 1
 # define BENCH_ENTRY_NAME "modeswitch"
-long bench_modeswitch(long a);
+long bench_modeswitch(long a, long native_nr);
+/* getppid's x86-64 number (asm/unistd_64.h, which cannot be included
+ * beside the i386 list this build speaks) */
+# define BENCH_X86_64_NR_GETPPID 110
 #elif BENCH_ENTRY == BENCH_ENTRY_VDSO
 # ifndef __i386__
 #  error "call *%gs:0x10 needs an i386 build"
@@ -92,8 +98,8 @@ static inline __attribute__((always_inline)) long bsys3(long nr, long a, long b,
 		: "r8", "r9", "r10", "r11", "memory");
 	r = eax;
 #elif BENCH_ENTRY == BENCH_ENTRY_MODESWITCH
-	(void)nr, (void)b, (void)c;
-	r = bench_modeswitch(a);
+	(void)b, (void)c;
+	r = bench_modeswitch(a, nr == BNR_GETPPID ? BENCH_X86_64_NR_GETPPID : -1);
 #elif BENCH_ENTRY == BENCH_ENTRY_INT80
 	__asm__ volatile("mov %[nr], %%eax\n\tint $0x80"
 		: "=a"(r) : [nr] "i"(nr), "b"(a), "c"(b), "d"(c)

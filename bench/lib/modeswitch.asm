@@ -1,8 +1,10 @@
 ; bench/lib/modeswitch.asm — the floor under any 32↔64-bit gate: one round
 ; trip from 64-bit code into 32-bit code (user code segment 0x23) and back,
-; by two far jumps, doing nothing else. lat_gate built with
-; BENCH_ENTRY_MODESWITCH measures it, so a report can set the personality's
-; way in beside the bare cost of the mode switch on the same machine.
+; by two far jumps, doing nothing else (lat_gate built with
+; BENCH_ENTRY_MODESWITCH), or the same with one native call made in the
+; 64-bit leg (lat_null: getppid), so that a report can set the
+; personality's way in beside the bare mode switch, and its null call
+; beside the floor of any gate that makes the native call, on one machine.
 ;
 ; The program is static and non-PIE: this code lies below 4 GiB, where
 ; 32-bit code can run it. The 32-bit part touches no stack or data.
@@ -13,7 +15,10 @@
 section .text
 bits 64
 
-; bench_modeswitch — IN: rdi = a; OUT: rax = a, after a 64→32→64 round trip.
+; bench_modeswitch — IN: rdi = a, rsi = a native (x86-64) system-call
+;  number or -1; OUT: after a 64→32→64 round trip, rax = a (rsi = -1) or the
+;  result of that call made once back in 64-bit code, no arguments (so that
+;  the loop calls it once per round trip: the sequence a gate runs).
 ;  The upper halves of registers are undefined after compatibility mode, so
 ;  rsp (a 64-bit stack above 4 GiB) is kept in memory across the trip.
 ;  Not reentrant (the benchmark is single-threaded).
@@ -21,9 +26,16 @@ global bench_modeswitch:function (bench_modeswitch.end - bench_modeswitch)
 bench_modeswitch:
 	mov	[rel saved_rsp], rsp
 	mov	[rel saved_a], rdi
+	mov	[rel saved_nr], rsi
 	jmp	far dword [rel to32]
 .back64:
 	mov	rsp, [rel saved_rsp]
+	mov	rax, [rel saved_nr]
+	test	rax, rax
+	js	.no_call
+	syscall				; clobbers rcx, r11 (caller-saved)
+	ret
+.no_call:
 	mov	rax, [rel saved_a]
 	ret
 .end:
@@ -41,5 +53,6 @@ section .bss
 alignb 8
 saved_rsp:	resq	1
 saved_a:	resq	1
+saved_nr:	resq	1
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -112,6 +112,9 @@ persona_fast_table:
 %endmacro
 %macro FAST_TABLE_END 0
 .end:
+; how many numbers the table covers (the gate's express lane bounds-checks)
+global persona_fast_slots:data (4)
+persona_fast_slots:	dd	(persona_fast_table.end - persona_fast_table) / 8
 %endmacro
 
 %include "fastpath.inc"

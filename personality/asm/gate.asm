@@ -43,6 +43,14 @@
 %macro GATE_ENTRY64 2
 	mov	esp, esp		; rsp = the i386 esp, zero-extended
 	pushfq				; [rsp+16] = i386 eflags, untouched yet
+%if %2
+	; a call with a return address may take the express lane, which
+	; comes back to %%full when it cannot
+	mov	r13d, %1
+	lea	r9, [rel %%full]
+	jmp	persona_gate_express
+%%full:
+%endif
 	push	rcx			; [rsp+8]  = i386 ecx (scratch)
 	push	rbx			; [rsp]    = i386 ebx (scratch)
 	; The thread: the LDT slot of %gs names it; before the program has set
@@ -94,6 +102,14 @@
 
 extern persona_gate_dispatch
 extern persona_main_thread
+extern persona_main_sigstate
+extern persona_signal_gate_exit
+extern persona_fast_table
+extern persona_fast_slots
+extern persona_opts
+extern persona_lfs_marked
+extern persona_reflect_startup_pending
+extern persona_stats
 
 ; ===========================================================================
 ; The fixed entries: placed at PERSONA_GATE_BASE by the image's linker
@@ -155,6 +171,142 @@ start32_tail:
 ; ===========================================================================
 section .text
 bits 64
+
+; persona_gate_express — the express lane: a call whose row has an asm fast
+; path (fastpath.asm), and the private persona_gate call, run without the
+; stack switch, the segment registers, the C dispatch or the C exit hook.
+; The lane stores into the thread's frame only what the fast routine reads
+; (number and arguments), calls it on the i386 stack, counts the way, and
+; leaves straight back to 32-bit code. It gives up — back to the entry's
+; full path with every register as it came — where the C path must run:
+; no fast routine, --trace, a descriptor opened without O_LARGEFILE (lfs.c),
+; or start-up reflection still pending (reflect.c). A signal that arrived
+; meanwhile (sigstate not idle) completes the frame and leaves through the
+; C exit hook, as the full path does.
+;  IN:  eax = i386 number; ebx, ecx, edx, esi, edi, ebp = arguments;
+;       rsp = i386 esp - 8 with the i386 eflags there (pushfq) and the
+;       return address at [rsp + 8]; r13d = the way; r9 = where to give up
+;  OUT: never returns; i386 code resumes at the return address with eax =
+;       the result and every other register and eflags as they came.
+;  Uses 16 bytes below the pushed eflags (the fast routine's calls): with
+;  it, the 24 bytes below the i386 esp that the gate has always used.
+;  Scratch: r10, r11, r12 (thread), r13 (way); r8-r15 are invisible to
+;  32-bit code, and the upper halves of all registers are undefined there.
+global persona_gate_express:function (persona_gate_express.end - persona_gate_express)
+persona_gate_express:
+	mov	eax, eax		; zero-extend: rax indexes
+	cmp	dword [rel persona_opts + OPTS_trace], 0
+	jne	.give_up		; --trace wants every call through C
+	cmp	eax, [rel persona_fast_slots]
+	jae	.private
+	lea	r10, [rel persona_fast_table]
+	mov	r10, [r10 + rax * 8]
+	test	r10, r10
+	jz	.give_up		; no asm fast path: the C dispatch
+	cmp	dword [rel persona_lfs_marked], 0
+	jne	.give_up		; a file without O_LARGEFILE: C limits writes
+	cmp	dword [rel persona_reflect_startup_pending], 0
+	jne	.give_up		; the first vDSO call ends start-up: C does that
+	THREAD_FROM_GS r12, r11, r11d, .main
+.thread:
+	mov	[r12 + THREAD_frame + FRAME_eax], eax
+	mov	[r12 + THREAD_frame + FRAME_nr], eax
+	mov	[r12 + THREAD_frame + FRAME_ebx], ebx
+	mov	[r12 + THREAD_frame + FRAME_ecx], ecx
+	mov	[r12 + THREAD_frame + FRAME_edx], edx
+	mov	[r12 + THREAD_frame + FRAME_esi], esi
+	mov	[r12 + THREAD_frame + FRAME_edi], edi
+	mov	[r12 + THREAD_frame + FRAME_ebp], ebp
+	lea	rbx, [r12 + THREAD_frame]
+	call	r10			; frame eax = the result, the number counted
+.count_way:
+	mov	rax, [r12 + THREAD_stats]
+	test	rax, rax
+	jnz	.have_stats
+	lea	rax, [rel persona_stats]
+.have_stats:
+	inc	qword [rax + STATS_way + r13 * 8]
+	; sigstate_idle() (signal.c): nothing deferred, no call to restart
+	mov	rax, [r12 + THREAD_sig]
+	test	rax, rax
+	jnz	.have_sig
+	lea	rax, [rel persona_main_sigstate]
+.have_sig:
+	cmp	qword [rax + SIGSTATE_deferred], 0
+	jne	.signals
+	cmp	dword [rax + SIGSTATE_restart_pending], 0
+	jne	.signals
+	mov	dword [rax + SIGSTATE_suspend_active], 0
+	; back: eflags moves up next to the return address for gate_return32
+	mov	eax, [rsp]
+	mov	[rsp + 4], eax
+	add	rsp, 4			; [rsp] = eflags, [rsp + 4] = return address
+	mov	eax, [rbx + FRAME_eax]
+	mov	ecx, [rbx + FRAME_ecx]
+	mov	edx, [rbx + FRAME_edx]
+	mov	esi, [rbx + FRAME_esi]
+	mov	edi, [rbx + FRAME_edi]
+	mov	ebp, [rbx + FRAME_ebp]
+	mov	ebx, [rbx + FRAME_ebx]
+	jmp	far dword [rel gate_return32_ptr]	; m16:32 → gate_return32, cs 0x23
+
+	; persona_gate (persona_abi.h): answered here, with ebx — the way in
+	; and out alone, which the bench measures
+.private:
+	cmp	eax, L_NR_GATE
+	jne	.give_up
+	THREAD_FROM_GS r12, r11, r11d, .gate_main
+.gate_thread:
+	mov	[r12 + THREAD_frame + FRAME_eax], ebx
+	mov	[r12 + THREAD_frame + FRAME_nr], eax
+	mov	[r12 + THREAD_frame + FRAME_ebx], ebx
+	mov	[r12 + THREAD_frame + FRAME_ecx], ecx
+	mov	[r12 + THREAD_frame + FRAME_edx], edx
+	mov	[r12 + THREAD_frame + FRAME_esi], esi
+	mov	[r12 + THREAD_frame + FRAME_edi], edi
+	mov	[r12 + THREAD_frame + FRAME_ebp], ebp
+	lea	rbx, [r12 + THREAD_frame]
+	mov	rax, [r12 + THREAD_stats]
+	test	rax, rax
+	jnz	.gate_stats
+	lea	rax, [rel persona_stats]
+.gate_stats:
+	inc	qword [rax + STATS_calls + L_SLOT_GATE * 8]
+	jmp	.count_way
+
+	; a signal came while the lane ran: the frame as the full entry makes
+	; it, then the C exit hook on the personality stack
+.signals:
+	mov	eax, [rsp]
+	mov	[rbx + FRAME_eflags], eax
+	mov	eax, [rsp + 8]
+	mov	[rbx + FRAME_eip], eax
+	lea	eax, [rsp + 12]		; esp once the return address is popped
+	mov	[rbx + FRAME_esp], eax
+	mov	[rbx + FRAME_way], r13d
+	mov	ax, [rel persona_user32_cs]
+	mov	[rbx + FRAME_cs], ax
+	mov	[rbx + FRAME_ss], ss
+	mov	[rbx + FRAME_ds], ds
+	mov	[rbx + FRAME_es], es
+	mov	[rbx + FRAME_fs], fs
+	mov	[rbx + FRAME_gs], gs
+	mov	rsp, [r12 + THREAD_kstack_top]
+	mov	[rbx + FRAME_host_rsp], rsp
+	cld				; the SysV ABI: DF clear in C
+	mov	rdi, rbx
+	call	persona_signal_gate_exit
+	jmp	persona_gate_leave.from_rbx
+
+.main:
+	lea	r12, [rel persona_main_thread]
+	jmp	.thread
+.gate_main:
+	lea	r12, [rel persona_main_thread]
+	jmp	.gate_thread
+.give_up:
+	jmp	r9
+.end:
 
 ; persona_gate_leave — resume i386 code as the frame says.
 ;  IN:  rdi = struct i386_frame *f (any memory; the frame is read, not kept)

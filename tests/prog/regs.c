@@ -1,7 +1,8 @@
 /* tests/prog/regs.c — every register but eax survives an i386 system call.
  *
  * For both ways in (call *%gs:0x10 and int $0x80) and several eflags
- * patterns (DF and the arithmetic flags set or clear), loads known values
+ * patterns (DF and the arithmetic flags set or clear), and calls on the C
+ * path (getpid, close) and on the asm fast path (getppid, read), loads known values
  * into every register, makes a call, and checks ebx, ecx, edx, esi, edi,
  * ebp, esp, the arithmetic flags and DF, and ds/es/fs/gs/ss afterwards.
  * Prints one line per case; exits 1 if any register changed. */
@@ -49,12 +50,15 @@ int main(void)
 {
 	static const uint32_t patterns[] = { 0, FLAGS_KEPT, FLAG_DF, FLAGS_KEPT | FLAG_DF, 0x1 | 0x40 };
 	int bad = 0;
-	long pid = getpid();
+	long pid = getpid(), ppid = getppid();
 
 	for (int way = 0; way < 2; way++)
 		for (unsigned i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
 			bad |= one("getpid", way, SYS_getpid, 0xb1b2b3b4, patterns[i], pid);
 			bad |= one("close(-1)", way, SYS_close, (uint32_t)-1, patterns[i], -9 /* EBADF */);
+			/* rows with an asm fast path: the gate's express lane */
+			bad |= one("getppid", way, SYS_getppid, 0xb1b2b3b4, patterns[i], ppid);
+			bad |= one("read(-1)", way, SYS_read, (uint32_t)-1, patterns[i], -9 /* EBADF */);
 		}
 	printf("%s\n", bad ? "FAIL" : "all registers kept");
 	return bad;

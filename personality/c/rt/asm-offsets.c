@@ -6,6 +6,9 @@
 #include "sysnr.h"
 #include "rt/image.h"
 #include "rt/vclock.h"
+#include "signal/ksig.h"
+#include "reflect/reflect.h"
+#include "personality/persona_abi.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
 #define OFFSET(sym, type, member) DEFINE(sym, offsetof(struct type, member))
@@ -53,6 +56,13 @@ void asm_offsets(void)
 	OFFSET(THREAD_frame, persona_thread, frame);
 	OFFSET(THREAD_kstack_top, persona_thread, kstack_top);
 	OFFSET(THREAD_stats, persona_thread, stats);
+	OFFSET(THREAD_sig, persona_thread, sig);
+	/* the gate's express lane (gate.asm): what sigstate_idle() reads */
+	OFFSET(SIGSTATE_deferred, persona_sigstate, deferred);
+	OFFSET(SIGSTATE_suspend_active, persona_sigstate, suspend_active);
+	OFFSET(SIGSTATE_restart_pending, persona_sigstate, restart_pending);
+	DEFINE(L_NR_GATE, PERSONA_NR_GATE);
+	DEFINE(L_SLOT_GATE, PERSONA_NR_GATE - I386_NR_PRIVATE_BASE + I386_NR_LINUX_MAX + 1);
 	DEFINE(L_IMAGE_BASE, PERSONA_IMAGE_BASE);
 	DEFINE(L_GATE_BASE, PERSONA_GATE_BASE);
 	DEFINE(L_GATE64_SYSINFO, PERSONA_GATE64_SYSINFO);
