@@ -19,6 +19,7 @@
 
 %include "asm-offsets.inc"
 %include "thread_self.inc"
+%include "frame.inc"
 
 %define __NR_rt_sigreturn 15		; x86-64 (asm/unistd_64.h)
 %define __NR_clone 56
@@ -82,11 +83,7 @@
 	mov	dword [rbx + FRAME_way], %1
 	mov	ax, [rel persona_user32_cs]
 	mov	[rbx + FRAME_cs], ax
-	mov	[rbx + FRAME_ss], ss
-	mov	[rbx + FRAME_ds], ds
-	mov	[rbx + FRAME_es], es
-	mov	[rbx + FRAME_fs], fs
-	mov	[rbx + FRAME_gs], gs
+	FRAME_STORE_SEGMENTS rbx
 	mov	rsp, [rbx - THREAD_frame + THREAD_kstack_top]
 	mov	[rbx + FRAME_host_rsp], rsp
 	cld				; the SysV ABI: DF clear in C
@@ -190,7 +187,7 @@ bits 64
 ;       the result and every other register and eflags as they came.
 ;  Uses 16 bytes below the pushed eflags (the fast routine's calls): with
 ;  it, the 24 bytes below the i386 esp that the gate has always used.
-;  Scratch: r10, r11, r12 (thread), r13 (way); r8-r15 are invisible to
+;  Scratch: r10, r11, r12 (thread), r13 (way), r14 (counts); r8-r15 are invisible to
 ;  32-bit code, and the upper halves of all registers are undefined there.
 global persona_gate_express:function (persona_gate_express.end - persona_gate_express)
 persona_gate_express:
@@ -207,90 +204,60 @@ persona_gate_express:
 	jne	.give_up		; a file without O_LARGEFILE: C limits writes
 	cmp	dword [rel persona_reflect_startup_pending], 0
 	jne	.give_up		; the first vDSO call ends start-up: C does that
+.lane:					; r10 = the row's routine, or 0: persona_gate
 	THREAD_FROM_GS r12, r11, r11d, .main
 .thread:
-	mov	[r12 + THREAD_frame + FRAME_eax], eax
-	mov	[r12 + THREAD_frame + FRAME_nr], eax
-	mov	[r12 + THREAD_frame + FRAME_ebx], ebx
-	mov	[r12 + THREAD_frame + FRAME_ecx], ecx
-	mov	[r12 + THREAD_frame + FRAME_edx], edx
-	mov	[r12 + THREAD_frame + FRAME_esi], esi
-	mov	[r12 + THREAD_frame + FRAME_edi], edi
-	mov	[r12 + THREAD_frame + FRAME_ebp], ebp
+	FRAME_STORE_CALL r12 + THREAD_frame
 	lea	rbx, [r12 + THREAD_frame]
+	mov	r14, [r12 + THREAD_stats]	; this thread's counts (main: persona_stats)
+	test	r14, r14
+	jnz	.have_stats
+	lea	r14, [rel persona_stats]
+.have_stats:
+	test	r10, r10
+	jz	.answer_gate
 	call	r10			; frame eax = the result, the number counted
 .count_way:
-	mov	rax, [r12 + THREAD_stats]
-	test	rax, rax
-	jnz	.have_stats
-	lea	rax, [rel persona_stats]
-.have_stats:
-	inc	qword [rax + STATS_way + r13 * 8]
+	inc	qword [r14 + STATS_way + r13 * 8]
 	; sigstate_idle() (signal.c): nothing deferred, no call to restart
 	mov	rax, [r12 + THREAD_sig]
 	test	rax, rax
 	jnz	.have_sig
 	lea	rax, [rel persona_main_sigstate]
 .have_sig:
+	mov	ecx, [rsp]		; where i386 code resumes, as the full entry saves it
+	mov	[rbx + FRAME_eflags], ecx
+	mov	ecx, [rsp + 8]
+	mov	[rbx + FRAME_eip], ecx
+	lea	ecx, [rsp + 12]		; esp once the return address is popped
+	mov	[rbx + FRAME_esp], ecx
 	cmp	qword [rax + SIGSTATE_deferred], 0
 	jne	.signals
 	cmp	dword [rax + SIGSTATE_restart_pending], 0
 	jne	.signals
 	mov	dword [rax + SIGSTATE_suspend_active], 0
-	; back: eflags moves up next to the return address for gate_return32
-	mov	eax, [rsp]
-	mov	[rsp + 4], eax
-	add	rsp, 4			; [rsp] = eflags, [rsp + 4] = return address
-	mov	eax, [rbx + FRAME_eax]
-	mov	ecx, [rbx + FRAME_ecx]
-	mov	edx, [rbx + FRAME_edx]
-	mov	esi, [rbx + FRAME_esi]
-	mov	edi, [rbx + FRAME_edi]
-	mov	ebp, [rbx + FRAME_ebp]
-	mov	ebx, [rbx + FRAME_ebx]
-	jmp	far dword [rel gate_return32_ptr]	; m16:32 → gate_return32, cs 0x23
+	jmp	persona_gate_leave.registers	; the segment registers are as they came
 
-	; persona_gate (persona_abi.h): answered here, with ebx — the way in
+	; persona_gate (persona_abi.h): answered here with ebx — the way in
 	; and out alone, which the bench measures
 .private:
 	cmp	eax, L_NR_GATE
 	jne	.give_up
-	THREAD_FROM_GS r12, r11, r11d, .gate_main
-.gate_thread:
-	mov	[r12 + THREAD_frame + FRAME_eax], ebx
-	mov	[r12 + THREAD_frame + FRAME_nr], eax
-	mov	[r12 + THREAD_frame + FRAME_ebx], ebx
-	mov	[r12 + THREAD_frame + FRAME_ecx], ecx
-	mov	[r12 + THREAD_frame + FRAME_edx], edx
-	mov	[r12 + THREAD_frame + FRAME_esi], esi
-	mov	[r12 + THREAD_frame + FRAME_edi], edi
-	mov	[r12 + THREAD_frame + FRAME_ebp], ebp
-	lea	rbx, [r12 + THREAD_frame]
-	mov	rax, [r12 + THREAD_stats]
-	test	rax, rax
-	jnz	.gate_stats
-	lea	rax, [rel persona_stats]
-.gate_stats:
-	inc	qword [rax + STATS_calls + L_SLOT_GATE * 8]
+	xor	r10d, r10d
+	jmp	.lane
+.answer_gate:
+	mov	eax, [rbx + FRAME_ebx]	; the argument is the answer
+	mov	[rbx + FRAME_eax], eax
+	inc	qword [r14 + STATS_calls + L_SLOT_GATE * 8]
 	jmp	.count_way
 
 	; a signal came while the lane ran: the frame as the full entry makes
 	; it, then the C exit hook on the personality stack
 .signals:
-	mov	eax, [rsp]
-	mov	[rbx + FRAME_eflags], eax
-	mov	eax, [rsp + 8]
-	mov	[rbx + FRAME_eip], eax
-	lea	eax, [rsp + 12]		; esp once the return address is popped
-	mov	[rbx + FRAME_esp], eax
 	mov	[rbx + FRAME_way], r13d
 	mov	ax, [rel persona_user32_cs]
 	mov	[rbx + FRAME_cs], ax
-	mov	[rbx + FRAME_ss], ss
-	mov	[rbx + FRAME_ds], ds
-	mov	[rbx + FRAME_es], es
-	mov	[rbx + FRAME_fs], fs
-	mov	[rbx + FRAME_gs], gs
+	FRAME_STORE_SEGMENTS rbx
 	mov	rsp, [r12 + THREAD_kstack_top]
 	mov	[rbx + FRAME_host_rsp], rsp
 	cld				; the SysV ABI: DF clear in C
@@ -301,9 +268,6 @@ persona_gate_express:
 .main:
 	lea	r12, [rel persona_main_thread]
 	jmp	.thread
-.gate_main:
-	lea	r12, [rel persona_main_thread]
-	jmp	.gate_thread
 .give_up:
 	jmp	r9
 .end:
@@ -329,6 +293,7 @@ persona_gate_leave:
 	LOAD_SEG_IF_CHANGED es, FRAME_es
 	LOAD_SEG_IF_CHANGED fs, FRAME_fs
 	LOAD_SEG_IF_CHANGED gs, FRAME_gs
+.registers:				; the express lane joins here: segments unchanged
 	mov	ecx, [rbx + FRAME_esp]
 	sub	ecx, 8			; rcx = i386 esp - 8, zero-extended
 	mov	eax, [rbx + FRAME_eflags]

@@ -9,6 +9,7 @@
 ; int $0x80 call made from 64-bit code.
 
 %include "asm-offsets.inc"
+%include "frame.inc"
 
 %define USER64_CS 0x33
 %define FRAME_ROOM ((FRAME_SIZE + 15) & ~15)
@@ -42,14 +43,7 @@ persona_gate_int80_64:
 	mov	r12, rsp
 	sub	rsp, FRAME_ROOM
 	and	rsp, -16		; the SysV call alignment
-	mov	[rsp + FRAME_eax], eax
-	mov	[rsp + FRAME_nr], eax
-	mov	[rsp + FRAME_ebx], ebx
-	mov	[rsp + FRAME_ecx], ecx
-	mov	[rsp + FRAME_edx], edx
-	mov	[rsp + FRAME_esi], esi
-	mov	[rsp + FRAME_edi], edi
-	mov	[rsp + FRAME_ebp], ebp
+	FRAME_STORE_CALL rsp
 	mov	rax, [r12 + 12 * 8]	; the trampoline's return address
 	mov	[rsp + FRAME_eip], eax
 	lea	rax, [r12 + 13 * 8]
@@ -58,11 +52,7 @@ persona_gate_int80_64:
 	mov	[rsp + FRAME_eflags], eax
 	mov	dword [rsp + FRAME_way], WAY_INT80_64_ID
 	mov	word [rsp + FRAME_cs], USER64_CS
-	mov	[rsp + FRAME_ss], ss
-	mov	[rsp + FRAME_ds], ds
-	mov	[rsp + FRAME_es], es
-	mov	[rsp + FRAME_fs], fs
-	mov	[rsp + FRAME_gs], gs
+	FRAME_STORE_SEGMENTS rsp
 	mov	[rsp + FRAME_host_rsp], r12
 	cld				; the SysV ABI: DF clear in C
 	mov	rdi, rsp
