@@ -303,6 +303,7 @@ static void charts(const char *dir, const struct run_table *t, char *notes, size
 		if ((g = open_in(dir, "decomposition.gp", "w"))) {
 			gp_common(g, "decomposition");
 			fputs("set title 'The personality null call, each part from figures of this run'\n"
+			      "set key below\nset xtics rotate by -20\n"
 			      "set ylabel 'TSC ticks per call'\nset style data histograms\n"
 			      "set style histogram rowstacked\nset style fill solid 0.85 border -1\n"
 			      "set boxwidth 0.6\nset yrange [0:*]\n"

@@ -19,6 +19,8 @@ set linetype cycle 12
 set terminal svg size 1100,600 dynamic
 set output 'decomposition.svg'
 set title 'The personality null call, each part from figures of this run'
+set key below
+set xtics rotate by -20
 set ylabel 'TSC ticks per call'
 set style data histograms
 set style histogram rowstacked
