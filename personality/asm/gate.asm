@@ -20,6 +20,7 @@
 %include "asm-offsets.inc"
 %include "thread_self.inc"
 %include "frame.inc"
+%include "fast_routine.inc"
 
 %define __NR_rt_sigreturn 15		; x86-64 (asm/unistd_64.h)
 %define __NR_clone 56
@@ -106,7 +107,6 @@ extern persona_fast_slots
 extern persona_opts
 extern persona_lfs_marked
 extern persona_reflect_startup_pending
-extern persona_stats
 
 ; ===========================================================================
 ; The fixed entries: placed at PERSONA_GATE_BASE by the image's linker
@@ -192,16 +192,7 @@ bits 64
 global persona_gate_express:function (persona_gate_express.end - persona_gate_express)
 persona_gate_express:
 	mov	eax, eax		; zero-extend: rax indexes
-	cmp	dword [rel persona_opts + OPTS_trace], 0
-	jne	.give_up		; --trace wants every call through C
-	cmp	eax, [rel persona_fast_slots]
-	jae	.private
-	lea	r10, [rel persona_fast_table]
-	mov	r10, [r10 + rax * 8]
-	test	r10, r10
-	jz	.give_up		; no asm fast path: the C dispatch
-	cmp	dword [rel persona_lfs_marked], 0
-	jne	.give_up		; a file without O_LARGEFILE: C limits writes
+	FAST_ROUTINE r10, .private, .give_up
 	cmp	dword [rel persona_reflect_startup_pending], 0
 	jne	.give_up		; the first vDSO call ends start-up: C does that
 .lane:					; r10 = the row's routine, or 0: persona_gate
@@ -209,11 +200,7 @@ persona_gate_express:
 .thread:
 	FRAME_STORE_CALL r12 + THREAD_frame
 	lea	rbx, [r12 + THREAD_frame]
-	mov	r14, [r12 + THREAD_stats]	; this thread's counts (main: persona_stats)
-	test	r14, r14
-	jnz	.have_stats
-	lea	r14, [rel persona_stats]
-.have_stats:
+	THREAD_STATS r14, r12
 	test	r10, r10
 	jz	.answer_gate
 	call	r10			; frame eax = the result, the number counted

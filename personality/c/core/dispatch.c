@@ -46,7 +46,7 @@ static inline uint32_t slot_of(uint32_t nr)
 	if (nr <= I386_NR_LINUX_MAX)
 		return nr;
 	if (nr - I386_NR_PRIVATE_BASE < I386_NR_PRIVATE_COUNT)
-		return nr - I386_NR_PRIVATE_BASE + I386_NR_LINUX_MAX + 1;
+		return SYSENT_SLOT(nr);
 	return SYSENT_SLOTS;
 }
 

@@ -3,6 +3,7 @@
  * "%define NAME value" in build/gen/asm-offsets.inc (Linux's asm-offsets trick). */
 #include <stddef.h>
 #include "core/persona.h"
+#include "core/sysent_types.h"
 #include "sysnr.h"
 #include "rt/image.h"
 #include "rt/vclock.h"
@@ -62,7 +63,7 @@ void asm_offsets(void)
 	OFFSET(SIGSTATE_suspend_active, persona_sigstate, suspend_active);
 	OFFSET(SIGSTATE_restart_pending, persona_sigstate, restart_pending);
 	DEFINE(L_NR_GATE, PERSONA_NR_GATE);
-	DEFINE(L_SLOT_GATE, PERSONA_NR_GATE - I386_NR_PRIVATE_BASE + I386_NR_LINUX_MAX + 1);
+	DEFINE(L_SLOT_GATE, SYSENT_SLOT(PERSONA_NR_GATE));
 	DEFINE(L_IMAGE_BASE, PERSONA_IMAGE_BASE);
 	DEFINE(L_GATE_BASE, PERSONA_GATE_BASE);
 	DEFINE(L_GATE64_SYSINFO, PERSONA_GATE64_SYSINFO);
