@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 /* The goals the report states (figures, not tests). */
+/* the paths whose per-call cost the floor-relative goals judge */
+static const char *const floor_paths[] = { "pers-sysinfo", "pers-startup" };
 #define GOAL_SYSINFO_RATIO   1.25   /* pers-sysinfo null / native */
 /* (pers-sysinfo - (native + modeswitch)) / native: the personality's own
  * cost, above the native trap and the bare mode switch it cannot avoid */
@@ -123,6 +125,7 @@ static int bench_present(const struct run_table *t, const char *bench)
 struct decomposition {
 	const char *path;
 	double total, native_trap, mode_switch, way, switch_call, row;
+	int switch_call_unmeasured;     /* a switching path, the run without modeswitch null */
 };
 
 static unsigned decompose(const struct run_table *t, struct decomposition *d)
@@ -138,7 +141,9 @@ static unsigned decompose(const struct run_table *t, struct decomposition *d)
 	for (unsigned i = 0; i < sizeof pers / sizeof pers[0]; i++) {
 		const struct run_row *null = ok_row(t, "null", pers[i], 1);
 		const struct run_row *gate = ok_row(t, "gate", pers[i], 1);
-		int switches = !strstr(pers[i], "int80-64");
+		/* i386 programs switch mode; x86-64 ones (program "64-...") do not */
+		const struct path_def *pd = path_find(pers[i]);
+		int switches = pd && !strncmp(pd->program, "i386", 4);
 		if (!null || !gate || (switches && !ms_gate))
 			continue;
 		d[n].path = pers[i];
@@ -148,6 +153,7 @@ static unsigned decompose(const struct run_table *t, struct decomposition *d)
 		d[n].way = gate->ticks_median - d[n].mode_switch;
 		d[n].switch_call = switches && ms_null ?
 			ms_null->ticks_median - ms_gate->ticks_median - native->ticks_median : 0;
+		d[n].switch_call_unmeasured = switches && !ms_null;
 		d[n].row = null->ticks_median - gate->ticks_median - native->ticks_median - d[n].switch_call;
 		n++;
 	}
@@ -637,9 +643,15 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	if (nd) {
 		fputs("| path | null (total) | native trap | mode switch | way in and out | call inside a switch | "
 		      "dispatch and row |\n|---|---:|---:|---:|---:|---:|---:|\n", f);
-		for (unsigned i = 0; i < nd; i++)
-			fprintf(f, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", d[i].path, d[i].total,
-				d[i].native_trap, d[i].mode_switch, d[i].way, d[i].switch_call, d[i].row);
+		for (unsigned i = 0; i < nd; i++) {
+			char call[32];
+			if (d[i].switch_call_unmeasured)
+				bfmt(call, sizeof call, "not measured");
+			else
+				bfmt(call, sizeof call, "%.1f", d[i].switch_call);
+			fprintf(f, "| %s | %.1f | %.1f | %.1f | %.1f | %s | %.1f |\n", d[i].path, d[i].total,
+				d[i].native_trap, d[i].mode_switch, d[i].way, call, d[i].row);
+		}
 		fprintf(f, "\n![decomposition](decomposition.svg)\n\n(The chart, on a linear scale, "
 			"leaves out paths dearer than %.0f times the cheapest.)\n\n", DECOMPOSITION_SPREAD);
 	} else {
@@ -661,7 +673,6 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	 * difference between the two rows of one benchmark. */
 	{
 		static const char *const floor_benches[] = { "null", "read", "write", "fstat" };
-		static const char *const floor_paths[] = { "pers-sysinfo", "pers-startup" };
 		const struct run_row *ms = table_find(t, "gate", "modeswitch", 1);
 		for (unsigned pi = 0; pi < sizeof floor_paths / sizeof floor_paths[0]; pi++)
 			for (unsigned b = 0; b < sizeof floor_benches / sizeof floor_benches[0]; b++) {
@@ -685,7 +696,6 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	/* The same null-call goal against the floor measured with the call in
 	 * it (modeswitch null): what the personality alone adds. */
 	{
-		static const char *const floor_paths[] = { "pers-sysinfo", "pers-startup" };
 		const struct run_row *nat = ok_row(t, "null", "native", 1);
 		const struct run_row *msn = ok_row(t, "null", "modeswitch", 1);
 		for (unsigned pi = 0; msn && nat && pi < sizeof floor_paths / sizeof floor_paths[0]; pi++) {
@@ -752,8 +762,8 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 				(nat->ticks_median + ms->ticks_median) / nat->ticks_median,
 				(nat->ticks_median + ms->ticks_median) / nat->ticks_median > GOAL_SYSINFO_RATIO ?
 				"already above" : "below", GOAL_SYSINFO_RATIO);
-		const struct run_row *msn = table_find(t, "null", "modeswitch", 1);
-		if (nat && ms && msn && nat->status == ROW_OK && ms->status == ROW_OK && msn->status == ROW_OK)
+		const struct run_row *msn = ok_row(t, "null", "modeswitch", 1);
+		if (nat && ms && msn && nat->status == ROW_OK && ms->status == ROW_OK)
 			fprintf(f, "\nWith the native call made inside the round trip, as a gate makes it "
 				"(modeswitch null): %.1f ticks, %.1f more than the two apart — the machine's own "
 				"charge for a system call between two mode switches, %.3f of native, which the "
