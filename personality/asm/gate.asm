@@ -212,18 +212,17 @@ persona_gate_express:
 	jnz	.have_sig
 	lea	rax, [rel persona_main_sigstate]
 .have_sig:
-	mov	ecx, [rsp]		; where i386 code resumes, as the full entry saves it
-	mov	[rbx + FRAME_eflags], ecx
-	mov	ecx, [rsp + 8]
-	mov	[rbx + FRAME_eip], ecx
-	lea	ecx, [rsp + 12]		; esp once the return address is popped
-	mov	[rbx + FRAME_esp], ecx
 	cmp	qword [rax + SIGSTATE_deferred], 0
 	jne	.signals
 	cmp	dword [rax + SIGSTATE_restart_pending], 0
 	jne	.signals
 	mov	dword [rax + SIGSTATE_suspend_active], 0
-	jmp	persona_gate_leave.registers	; the segment registers are as they came
+	; back: eflags moves up next to the return address for gate_return32;
+	; the segment registers are as they came
+	mov	eax, [rsp]
+	mov	[rsp + 4], eax
+	add	rsp, 4			; [rsp] = eflags, [rsp + 4] = return address
+	jmp	persona_gate_leave.registers
 
 	; persona_gate (persona_abi.h): answered here with ebx — the way in
 	; and out alone, which the bench measures
@@ -241,6 +240,12 @@ persona_gate_express:
 	; a signal came while the lane ran: the frame as the full entry makes
 	; it, then the C exit hook on the personality stack
 .signals:
+	mov	eax, [rsp]
+	mov	[rbx + FRAME_eflags], eax
+	mov	eax, [rsp + 8]
+	mov	[rbx + FRAME_eip], eax
+	lea	eax, [rsp + 12]		; esp once the return address is popped
+	mov	[rbx + FRAME_esp], eax
 	mov	[rbx + FRAME_way], r13d
 	mov	ax, [rel persona_user32_cs]
 	mov	[rbx + FRAME_cs], ax
@@ -280,7 +285,6 @@ persona_gate_leave:
 	LOAD_SEG_IF_CHANGED es, FRAME_es
 	LOAD_SEG_IF_CHANGED fs, FRAME_fs
 	LOAD_SEG_IF_CHANGED gs, FRAME_gs
-.registers:				; the express lane joins here: segments unchanged
 	mov	ecx, [rbx + FRAME_esp]
 	sub	ecx, 8			; rcx = i386 esp - 8, zero-extended
 	mov	eax, [rbx + FRAME_eflags]
@@ -288,6 +292,7 @@ persona_gate_leave:
 	mov	eax, [rbx + FRAME_eip]
 	mov	[rcx + 4], eax		; popped by ret
 	mov	rsp, rcx
+.registers:				; the express lane joins here, eflags and eip on its stack
 	mov	eax, [rbx + FRAME_eax]
 	mov	edx, [rbx + FRAME_edx]
 	mov	esi, [rbx + FRAME_esi]
