@@ -602,7 +602,19 @@ static void startup_over_rewrites_ahead_and_guards(void **state)
 	assert_int_equal(persona_reflect_fault(SIGSEGV, &si, &uc), 1);
 	assert_int_equal(uc.uc_mcontext.gregs[REG_RAX], getpid());
 	assert_int_equal(uc.uc_mcontext.gregs[REG_RIP], left + 2);
+	/* QEMU's emulated CPU in long mode names the gate as vector * 16 + 2 */
+	uc.uc_mcontext.gregs[REG_ERR] = (PERSONA_GUARD_VECTOR << 4) | 2;
+	uc.uc_mcontext.gregs[REG_RIP] = left;
+	uc.uc_mcontext.gregs[REG_RAX] = I386_NR_getpid;
+	assert_int_equal(persona_reflect_fault(SIGSEGV, &si, &uc), 1);
+	assert_int_equal(uc.uc_mcontext.gregs[REG_RAX], getpid());
+	assert_int_equal(uc.uc_mcontext.gregs[REG_RIP], left + 2);
+	/* another vector's #GP at the site is not the guard's */
+	uc.uc_mcontext.gregs[REG_ERR] = (0x82 << 3) | 2;
+	uc.uc_mcontext.gregs[REG_RIP] = left;
+	assert_int_equal(persona_reflect_fault(SIGSEGV, &si, &uc), 0);
 	/* the same fault anywhere else is the program's */
+	uc.uc_mcontext.gregs[REG_ERR] = (PERSONA_GUARD_VECTOR << 3) | 2;
 	uc.uc_mcontext.gregs[REG_RIP] = never_ran;
 	assert_int_equal(persona_reflect_fault(SIGSEGV, &si, &uc), 0);
 
@@ -658,7 +670,16 @@ static void int80_general_protection_is_reflected(void **state)
 	assert_int_equal(uc.uc_mcontext.gregs[REG_RIP], site + 2);
 	assert_int_equal(uc.uc_mcontext.gregs[REG_RBX], PAT_EBX);
 	assert_int_equal(persona_stats.way[WAY_REFLECTED] - before, 1);
+	/* QEMU's emulated CPU in long mode reports vector * 16 + 2 (0x802) */
+	uc.uc_mcontext.gregs[REG_ERR] = 0x802;
+	uc.uc_mcontext.gregs[REG_RIP] = site;
+	uc.uc_mcontext.gregs[REG_RAX] = I386_NR_getppid;
+	assert_int_equal(persona_reflect_fault(SIGSEGV, &si, &uc), 1);
+	assert_int_equal(uc.uc_mcontext.gregs[REG_RAX], getppid());
+	assert_int_equal(uc.uc_mcontext.gregs[REG_RIP], site + 2);
+	assert_int_equal(persona_stats.way[WAY_REFLECTED] - before, 2);
 	/* any other fault is not reflection's */
+	uc.uc_mcontext.gregs[REG_RIP] = site;
 	uc.uc_mcontext.gregs[REG_ERR] = 0;
 	assert_int_equal(persona_reflect_fault(SIGSEGV, &si, &uc), 0);
 }

@@ -33,10 +33,7 @@
 #include "reflect/reflect.h"
 #include "sysnr.h"
 
-/* the kernel's #GP error code for int $0x80 without an IDT gate:
- * vector 0x80, IDT bit set */
-#define INT80_GP_ERR   ((0x80 << 3) | 2)
-#define GUARD_GP_ERR   ((PERSONA_GUARD_VECTOR << 3) | 2)   /* a guarded site (patch.c) */
+#define GUARD_VECTOR   PERSONA_GUARD_VECTOR   /* a guarded site's int (patch.c) */
 #define TRAP_GP        13
 #define INT80_LEN      2
 
@@ -152,14 +149,23 @@ static void reflect_sigsys(int sig, void *siv, void *ucv)
 	reflect_call(uc);
 }
 
+/* Was this #GP raised by `int $vector` through an IDT gate user code may
+ * not use? The error code names the gate: the IDT bit set and, on real
+ * CPUs, the vector in bits 3 and up (vector * 8 + 2); QEMU's emulated CPU
+ * in long mode reports vector * 16 + 2 (its 16-byte gate's offset). The
+ * callers also check the instruction or site at rip. */
+static int gp_from_int(const struct sigcontext *sc, uint32_t vector)
+{
+	return sc->trapno == TRAP_GP && (sc->err == ((vector << 3) | 2) || sc->err == ((vector << 4) | 2));
+}
+
 int persona_reflect_fault(int sig, void *siv, void *ucv)
 {
 	struct ksiginfo *si = siv;
 	struct kucontext *uc = ucv;
 	struct sigcontext *sc = &uc->uc_mcontext;
 
-	if (sig == KSIGSEGV && si->si_code == KSI_KERNEL && sc->trapno == TRAP_GP &&
-	    sc->err == INT80_GP_ERR && is_int80(sc->rip)) {
+	if (sig == KSIGSEGV && si->si_code == KSI_KERNEL && gp_from_int(sc, 0x80) && is_int80(sc->rip)) {
 		sc->rip += INT80_LEN;          /* #GP leaves rip on the instruction */
 		if (in_probe_page(sc->rip - INT80_LEN)) {
 			probe_seen = 2;
@@ -169,8 +175,8 @@ int persona_reflect_fault(int sig, void *siv, void *ucv)
 		reflect_call(uc);
 		return 1;
 	}
-	if (sig == KSIGSEGV && si->si_code == KSI_KERNEL && sc->trapno == TRAP_GP &&
-	    sc->err == GUARD_GP_ERR && sc->rip < (1ull << 32) &&
+	if (sig == KSIGSEGV && si->si_code == KSI_KERNEL && gp_from_int(sc, GUARD_VECTOR) &&
+	    sc->rip < (1ull << 32) &&
 	    persona_patch_state((uint32_t)sc->rip) == PERSONA_SITE_GUARDED) {
 		sc->rip += INT80_LEN;
 		reflect_call(uc);
