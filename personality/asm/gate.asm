@@ -25,7 +25,6 @@
 %define __NR_rt_sigreturn 15		; x86-64 (asm/unistd_64.h)
 %define __NR_clone 56
 %define U32(x) ((x) & 0xFFFFFFFF)	; asm-offsets.inc prints addresses signed
-%define EFLAGS_DF_AC 0x40400		; DF and AC: what C must not inherit
 
 ; ---------------------------------------------------------------------------
 ; GATE_ENTRY64 way, retaddr — the body of a 64-bit gate entry.
@@ -87,7 +86,7 @@
 	FRAME_STORE_SEGMENTS rbx
 	mov	rsp, [rbx - THREAD_frame + THREAD_kstack_top]
 	mov	[rbx + FRAME_host_rsp], rsp
-	cld				; the SysV ABI: DF clear in C
+	FLAGS_FOR_C [rbx + FRAME_eflags]
 	mov	rdi, rbx
 	call	persona_gate_dispatch	; rbx is callee-saved: still the frame
 	jmp	persona_gate_leave.from_rbx
@@ -100,7 +99,6 @@
 
 extern persona_gate_dispatch
 extern persona_main_thread
-extern persona_main_sigstate
 extern persona_signal_gate_exit
 extern persona_fast_table
 extern persona_fast_slots
@@ -185,10 +183,13 @@ bits 64
 ;       return address at [rsp + 8]; r13d = the way; r9 = where to give up
 ;  OUT: never returns; i386 code resumes at the return address with eax =
 ;       the result and every other register and eflags as they came.
-;  Uses 16 bytes below the pushed eflags (the fast routine's calls): with
-;  it, the 24 bytes below the i386 esp that the gate has always used.
-;  Scratch: r10, r11, r12 (thread), r13 (way), r14 (counts); r8-r15 are invisible to
-;  32-bit code, and the upper halves of all registers are undefined there.
+;  Uses the 8 bytes below the i386 esp (eflags, then the far pointer out),
+;  within the 24 that the gate has always used; the fast routines use no
+;  stack (they are entered and left by jumps).
+;  Scratch: r8, r10, r11, r12 (thread), r13 (way), r14 (counts), r15 (the
+;  fast routine's way back), and rbp once the frame holds ebp; r8-r15 are
+;  invisible to 32-bit code, and the upper halves of all registers are
+;  undefined there.
 global persona_gate_express:function (persona_gate_express.end - persona_gate_express)
 persona_gate_express:
 	mov	eax, eax		; zero-extend: rax indexes
@@ -203,22 +204,36 @@ persona_gate_express:
 	THREAD_STATS r14, r12
 	test	r10, r10
 	jz	.answer_gate
-	call	r10			; frame eax = the result, the number counted
+	lea	r15, [rel .count_way]
+	jmp	r10			; frame eax = the result, the number counted
 .count_way:
 	inc	qword [r14 + STATS_way + r13 * 8]
-	; sigstate_idle() (signal.c): nothing deferred, no call to restart
-	mov	rax, [r12 + THREAD_sig]
-	test	rax, rax
-	jnz	.have_sig
-	lea	rax, [rel persona_main_sigstate]
-.have_sig:
-	cmp	qword [rax + SIGSTATE_deferred], 0
-	jne	.signals
-	cmp	dword [rax + SIGSTATE_restart_pending], 0
-	jne	.signals
-	mov	dword [rax + SIGSTATE_suspend_active], 0
-	; back: eflags moves up next to the return address for gate_return32;
-	; the segment registers are as they came
+	SIGSTATE_IDLE r12, rax, .signals
+	; back, the segment registers as they came. No ret on the way: the
+	; first ret after the syscall would mispredict (persona_trap6 tells
+	; why), so eflags is restored here in 64-bit code and one far jump
+	; lands on the return address itself, with a far pointer written
+	; below the i386 esp. Where eflags has TF (the first 64-bit
+	; instruction would trap) or AC (the far pointer may be unaligned),
+	; the 32-bit tail of persona_gate_leave restores eflags instead.
+	test	dword [rsp], EFLAGS_TF_AC
+	jnz	.leave_by_tail
+	mov	r8d, [rsp + 8]		; the return address
+	popfq				; rsp = the i386 esp, the return address on top
+	mov	[rsp - 8], r8d		; m16:32: the return address ...
+	mov	r8w, [rel persona_user32_cs]
+	mov	[rsp - 4], r8w		; ... and the 32-bit code segment
+	lea	rsp, [rsp + 4]		; esp past the return address (no flags touched)
+	mov	eax, [r12 + THREAD_frame + FRAME_eax]
+	mov	edx, [r12 + THREAD_frame + FRAME_edx]
+	mov	esi, [r12 + THREAD_frame + FRAME_esi]
+	mov	edi, [r12 + THREAD_frame + FRAME_edi]
+	mov	ebp, [r12 + THREAD_frame + FRAME_ebp]
+	mov	ecx, [r12 + THREAD_frame + FRAME_ecx]
+	mov	ebx, [r12 + THREAD_frame + FRAME_ebx]
+	jmp	far dword [rsp - 12]
+.leave_by_tail:
+	; eflags moves up next to the return address for gate_return32
 	mov	eax, [rsp]
 	mov	[rsp + 4], eax
 	add	rsp, 4			; [rsp] = eflags, [rsp + 4] = return address
@@ -252,7 +267,7 @@ persona_gate_express:
 	FRAME_STORE_SEGMENTS rbx
 	mov	rsp, [r12 + THREAD_kstack_top]
 	mov	[rbx + FRAME_host_rsp], rsp
-	cld				; the SysV ABI: DF clear in C
+	FLAGS_FOR_C [rbx + FRAME_eflags]
 	mov	rdi, rbx
 	call	persona_signal_gate_exit
 	jmp	persona_gate_leave.from_rbx

@@ -4,17 +4,28 @@
 ; A rewritten 64-bit site (personality/c/reflect/patch.c) jumps to its trampoline,
 ; which steps over the caller's red zone and calls this entry. The frame is
 ; built on the caller's own stack (64-bit code has one; there is no i386
-; stack to keep apart from it), the same C dispatch runs, and the result
+; stack to keep apart from it). A call whose row has an asm fast path
+; (fastpath.asm) runs it right here, as the i386 gate's express lane does;
+; any other call runs the same C dispatch as the i386 gate. The result
 ; comes back in rax sign-extended from eax, as the kernel returns an
 ; int $0x80 call made from 64-bit code.
 
 %include "asm-offsets.inc"
 %include "frame.inc"
+%include "thread_self.inc"
+%include "fast_routine.inc"
 
 %define USER64_CS 0x33
 %define FRAME_ROOM ((FRAME_SIZE + 15) & ~15)
+%define SAVED_QWORDS 14		; the registers pushed after rflags
 
 extern persona_gate_dispatch
+extern persona_signal_gate_exit
+extern persona_main_thread
+extern persona_fast_table
+extern persona_fast_slots
+extern persona_opts
+extern persona_lfs_marked
 
 section .text
 bits 64
@@ -26,6 +37,11 @@ bits 64
 ;  OUT: rax = the result sign-extended from 32 bits. Every other register
 ;    and rflags are as they came (a superset of the kernel's promise, which
 ;    zeroes r8-r11); vector registers are untouched (the C side uses none).
+;  Returns by a jump through the return address, not ret: the first ret
+;  after the fast path's syscall would mispredict (persona_trap6,
+;  submit.asm, tells why and what it costs). The return address is read
+;  from the 8 bytes just below rsp, within the red zone the trampoline
+;  stepped over, which no signal frame overwrites.
 global persona_gate_int80_64:function (persona_gate_int80_64.end - persona_gate_int80_64)
 persona_gate_int80_64:
 	pushfq
@@ -39,26 +55,45 @@ persona_gate_int80_64:
 	push	r9
 	push	r10
 	push	r11
-	push	r12			; r12 = the frame (callee-saved in C)
+	push	r12			; r12 = the saved registers (callee-saved in C)
+	push	r13			; r13 = the thread (lane)
+	push	r14			; r14 = its counts (lane)
+	push	r15			; r15 = the fast routine's way back (lane)
 	mov	r12, rsp
 	sub	rsp, FRAME_ROOM
 	and	rsp, -16		; the SysV call alignment
 	FRAME_STORE_CALL rsp
-	mov	rax, [r12 + 12 * 8]	; the trampoline's return address
-	mov	[rsp + FRAME_eip], eax
-	lea	rax, [r12 + 13 * 8]
-	mov	[rsp + FRAME_esp], eax
-	mov	eax, [r12 + 11 * 8]	; rflags as pushed
-	mov	[rsp + FRAME_eflags], eax
-	mov	dword [rsp + FRAME_way], WAY_INT80_64_ID
-	mov	word [rsp + FRAME_cs], USER64_CS
-	FRAME_STORE_SEGMENTS rsp
-	mov	[rsp + FRAME_host_rsp], r12
-	cld				; the SysV ABI: DF clear in C
-	mov	rdi, rsp
-	call	persona_gate_dispatch
-	movsxd	rax, dword [rsp + FRAME_eax]
+	mov	rbx, rsp		; rbx = the frame, as the fast routines read it
+	; the lane: a row with an asm fast path, nothing for C to do
+	mov	eax, eax		; zero-extend: rax indexes
+	lea	r13, [rel persona_gate_dispatch]
+	FAST_ROUTINE r10, .c_side, .c_side
+	; the thread as persona_self() finds it (64-bit code leaves %gs alone:
+	; the main thread's, but for threads of an i386 program's 64-bit code)
+	THREAD_FROM_GS r13, r11, r11d, .main
+.thread:
+	THREAD_STATS r14, r13
+	lea	r15, [rel .counted]
+	jmp	r10			; frame eax = the result, the number counted
+.counted:
+	inc	qword [r14 + STATS_way + WAY_INT80_64_ID * 8]
+	SIGSTATE_IDLE r13, rax, .signals
+.out:
+	; the caller's arithmetic flags back, without popfq (which costs 11
+	; ticks a call on the AMD EPYC host of results/): sahf loads SF ZF AF
+	; PF CF, an add that overflows exactly when OF was set loads OF. The
+	; lane changes no other flag; the C side restores them all first.
+	mov	eax, [r12 + SAVED_QWORDS * 8]	; al = SF ZF AF PF CF, ah bit 3 = OF
+	shl	ah, 4
+	and	ah, 0x80
+	add	ah, 0x80		; OF = the caller's OF
+	mov	ah, al
+	sahf
+	movsxd	rax, dword [rbx + FRAME_eax]
 	mov	rsp, r12
+	pop	r15
+	pop	r14
+	pop	r13
 	pop	r12
 	pop	r11
 	pop	r10
@@ -70,8 +105,34 @@ persona_gate_int80_64:
 	pop	rdx
 	pop	rcx
 	pop	rbx
-	popfq				; DF and every flag as the caller had them
-	ret
+	lea	rsp, [rsp + 16]		; rflags and the return address popped, no flags touched
+	jmp	[rsp - 8]
+
+	; a signal came meanwhile: the C exit hook, with the frame complete
+.signals:
+	lea	r13, [rel persona_signal_gate_exit]
+	; the C side (r13 = persona_gate_dispatch or persona_signal_gate_exit):
+	; the rest of the frame, then r13(frame) on this stack
+.c_side:
+	mov	rax, [r12 + SAVED_QWORDS * 8 + 8]	; the trampoline's return address
+	mov	[rbx + FRAME_eip], eax
+	lea	rax, [r12 + SAVED_QWORDS * 8 + 16]
+	mov	[rbx + FRAME_esp], eax
+	mov	eax, [r12 + SAVED_QWORDS * 8]	; rflags as pushed
+	mov	[rbx + FRAME_eflags], eax
+	mov	dword [rbx + FRAME_way], WAY_INT80_64_ID
+	mov	word [rbx + FRAME_cs], USER64_CS
+	FRAME_STORE_SEGMENTS rbx
+	mov	[rbx + FRAME_host_rsp], r12
+	FLAGS_FOR_C [rbx + FRAME_eflags]
+	mov	rdi, rbx
+	call	r13
+	push	qword [r12 + SAVED_QWORDS * 8]
+	popfq				; DF, AC, TF as the caller had them
+	jmp	.out
+.main:
+	lea	r13, [rel persona_main_thread]
+	jmp	.thread
 .end:
 
 section .note.GNU-stack noalloc noexec nowrite progbits

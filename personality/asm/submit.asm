@@ -86,12 +86,22 @@ persona_submit_syscall equ persona_submit.syscall
 ; persona_trap6 — one native call from registers, for the asm fast path
 ; (personality/asm/fastpath.asm), which has its arguments in registers
 ; already and would only spill them into a message to load them back.
-;  IN:  eax = native number; rdi, rsi, rdx, r10, r8, r9 = arguments
-;  OUT: rax = result or -errno. Clobbers rcx, r11 (the syscall instruction).
+;  IN:  eax = native number; rdi, rsi, rdx, r10, r8, r9 = arguments;
+;       rbp = where to go on (reached by jmp, not call: see below)
+;  OUT: rax = result or -errno, and a jump to rbp. Clobbers rcx, r11 (the
+;       syscall instruction).
+; Why no ret: on hosts whose kernel refills or poisons the return-stack
+; predictor on the way back to user space (retpolines with RSB filling, the
+; SRSO "safe RET" mitigation), the first ret after a syscall mispredicts,
+; and costs more than the rest of the gate: 150 ticks on the AMD EPYC host
+; of results/, by a probe that set `call f; f: syscall; ret` beside
+; `syscall` inline and `jmp f; f: syscall; jmp r15`. An indirect jmp is
+; predicted by the branch target buffer, which the kernel leaves alone, so
+; the fast path returns by jumps from here to the i386 caller.
 global persona_trap6:function (persona_trap6.end - persona_trap6)
 persona_trap6:
 	syscall
-	ret
+	jmp	rbp
 .end:
 
 section .note.GNU-stack noalloc noexec nowrite progbits

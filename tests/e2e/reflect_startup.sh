@@ -78,6 +78,31 @@ else
 	skip "x86-64 int \$0x80 sites rewritten before the program runs" "no seccomp filter here, or the bench is not built"
 fi
 
+# x86-64 code calling with the i386 ABI keeps every register the kernel
+# keeps, on the C path and on the asm fast path, flags included
+# (tests/prog/regs64.c): by default (each site caught once, then
+# rewritten), under --reflect=startup, and under --reflect=startup behind
+# the kill filter (no call may reach the kernel's ia32 layer). No 32-bit
+# code runs: every host can check it.
+regs64_case() {
+	_name=$1; shift
+	"$@" "$progdir/regs64" >"$t/out" 2>"$t/err"
+	_rc=$?
+	if [ "$_rc" = 0 ] && [ "$(tail -n 1 "$t/out")" = "all registers kept" ] && ! grep -q CHANGED "$t/out"; then
+		ok "$_name"
+	else
+		bad "$_name"; printf '  got: %s\n' "$_rc"; grep -v ': kept$' "$t/out" "$t/err" | head -10 | sed 's/^/    /'
+	fi
+}
+regs64_case "x86-64 int \$0x80: registers kept" "$persona" run
+regs64_case "x86-64 int \$0x80: registers kept (--reflect=startup)" "$persona" run --reflect=startup
+if [ "$noia32_works" = 1 ]; then
+	regs64_case "x86-64 int \$0x80: registers kept (--reflect=startup, no ia32 calls)" \
+		"$noia32" "$persona" run --reflect=startup
+else
+	skip "x86-64 int \$0x80: registers kept (--reflect=startup, no ia32 calls)" "cannot install a seccomp filter"
+fi
+
 # Combinations that cannot work are refused before anything runs.
 for other in --seccomp --no-patch --patch=page0; do
 	"$persona" run --reflect=startup $other "$progdir/hello-static" >"$t/out" 2>"$t/err"

@@ -5,14 +5,15 @@
 # /lib/ld-linux.so.2). tests/e2e/run_*.sh run them natively and under
 # `persona run` and compare. regs needs its assembly part and no PIE (it
 # keeps state in fixed globals). hello64-* are x86-64 builds (persona run
-# starts those too); noia32 is a 64-bit helper.
+# starts those too); noia32 is a 64-bit helper; regs64 is x86-64 code
+# calling with the i386 ABI (int $0x80), the 64-bit gate's register check.
 PROG_DIR  := $(BUILD)/prog
-PROG_HOST := tests/prog/noia32.c
+PROG_HOST := tests/prog/noia32.c tests/prog/regs64.c
 PROG_SRCS := $(filter-out $(PROG_HOST),$(wildcard tests/prog/*.c))
 PROG_NAMES := $(patsubst tests/prog/%.c,%,$(PROG_SRCS))
 PROG_BINS := $(foreach n,$(PROG_NAMES),$(PROG_DIR)/$(n)-static $(PROG_DIR)/$(n)-dynamic) \
 	$(PROG_DIR)/hello-static-pie $(PROG_DIR)/addrspace-static-pie $(PROG_DIR)/hello64-static $(PROG_DIR)/hello64-dynamic \
-	$(PROG_DIR)/noia32
+	$(PROG_DIR)/noia32 $(PROG_DIR)/regs64
 PROG_CFLAGS := -m32 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
 
 # the thread programs are built as pthread programs are
@@ -43,6 +44,10 @@ $(PROG_DIR)/hello64-static: tests/prog/hello.c | $(BUILD)/.deps-ok
 	$(CC) $(CFLAGS_HOST) -static -o $@ $<
 
 $(PROG_DIR)/hello64-dynamic: tests/prog/hello.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_HOST) -o $@ $<
+
+$(PROG_DIR)/regs64: tests/prog/regs64.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_HOST) -o $@ $<
 

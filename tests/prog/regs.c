@@ -1,10 +1,10 @@
 /* tests/prog/regs.c — every register but eax survives an i386 system call.
  *
  * For both ways in (call *%gs:0x10 and int $0x80) and several eflags
- * patterns (DF and the arithmetic flags set or clear), and calls on the C
+ * patterns (DF, AC and the arithmetic flags set or clear), and calls on the C
  * path (getpid, close) and on the asm fast path (getppid, read), loads known values
  * into every register, makes a call, and checks ebx, ecx, edx, esi, edi,
- * ebp, esp, the arithmetic flags and DF, and ds/es/fs/gs/ss afterwards.
+ * ebp, esp, the arithmetic flags, DF and AC, and ds/es/fs/gs/ss afterwards.
  * Prints one line per case; exits 1 if any register changed. */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +22,7 @@ int regs_call(struct regs *in, struct regs *out, int way);
 
 #define FLAGS_KEPT 0x8d5u       /* CF PF AF ZF SF OF */
 #define FLAG_DF    0x400u
+#define FLAG_AC    0x40000u     /* alignment check: the gate's way out must not run 64-bit code under it */
 
 static int one(const char *what, int way, uint32_t nr, uint32_t arg0, uint32_t flags, long want)
 {
@@ -34,8 +35,9 @@ static int one(const char *what, int way, uint32_t nr, uint32_t arg0, uint32_t f
 #define CHECK(r) if (in.r != out.r) { printf("  %s changed: %#x -> %#x\n", #r, (unsigned)in.r, (unsigned)out.r); bad = 1; }
 	CHECK(ebx) CHECK(ecx) CHECK(edx) CHECK(esi) CHECK(edi) CHECK(ebp) CHECK(esp)
 	CHECK(ds) CHECK(es) CHECK(fs) CHECK(gs) CHECK(ss)
-	if ((in.eflags ^ out.eflags) & (FLAGS_KEPT | FLAG_DF)) {
-		printf("  eflags changed: %#x -> %#x\n", in.eflags & (FLAGS_KEPT | FLAG_DF), out.eflags & (FLAGS_KEPT | FLAG_DF));
+	if ((in.eflags ^ out.eflags) & (FLAGS_KEPT | FLAG_DF | FLAG_AC)) {
+		printf("  eflags changed: %#x -> %#x\n", in.eflags & (FLAGS_KEPT | FLAG_DF | FLAG_AC),
+		       out.eflags & (FLAGS_KEPT | FLAG_DF | FLAG_AC));
 		bad = 1;
 	}
 	if ((long)(int32_t)out.eax != want) {
@@ -48,7 +50,8 @@ static int one(const char *what, int way, uint32_t nr, uint32_t arg0, uint32_t f
 
 int main(void)
 {
-	static const uint32_t patterns[] = { 0, FLAGS_KEPT, FLAG_DF, FLAGS_KEPT | FLAG_DF, 0x1 | 0x40 };
+	static const uint32_t patterns[] = { 0, FLAGS_KEPT, FLAG_DF, FLAGS_KEPT | FLAG_DF, 0x1 | 0x40,
+					     FLAG_AC | FLAG_DF | 0x1 };
 	int bad = 0;
 	long pid = getpid(), ppid = getppid();
 

@@ -63,7 +63,8 @@ regs_call:
 	movw	%fs, 40(%eax)
 	movw	%gs, 42(%eax)
 	movw	%ss, 44(%eax)
-	cld
+	pushl	$2			/* DF and AC clear again for C */
+	popfl
 	movl	g_esp_before, %ebx
 	movl	g_in, %ecx
 	movl	%ebx, 28(%ecx)		/* in->esp: what esp was before */

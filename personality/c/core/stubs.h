@@ -47,6 +47,18 @@ int persona_fastpath(struct i386_frame *f);
 long persona_clone_thread(uint64_t flags, void *stack, uint32_t *ptid, volatile int32_t *ctid,
 			  struct persona_thread *t);
 
+/* ---- sigentry.asm: the image's signal handlers as the kernel enters them:
+ * AC cleared (the kernel keeps the interrupted code's), then the C handler
+ * of the same arguments --------------------------------------------------- */
+void persona_fault_entry(int sig, void *siginfo, void *ucontext);     /* persona_fault_handler */
+void persona_sigsys_entry(int sig, void *siginfo, void *ucontext);    /* persona_reflect_sigsys */
+void persona_signal_entry(int sig, void *siginfo, void *ucontext);    /* persona_signal_handler */
+/* the C handlers behind them (fault.c, reflect.c, signal.c), never
+ * installed directly */
+void persona_fault_handler(int sig, void *siginfo, void *ucontext);
+void persona_reflect_sigsys(int sig, void *siginfo, void *ucontext);
+void persona_signal_handler(int sig, void *siginfo, void *ucontext);
+
 /* ---- reflect.asm: the probe, one int $0x80 from the page at page with
  * eax = nr, to see whether the kernel has an ia32 gate -------------------- */
 long reflect_probe_call(uint64_t page, uint32_t nr);

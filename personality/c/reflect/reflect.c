@@ -128,7 +128,7 @@ static int in_probe_page(uint64_t rip)
 	return probe_page && rip - probe_page < PAGE_SIZE;
 }
 
-static void reflect_sigsys(int sig, void *siv, void *ucv)
+void persona_reflect_sigsys(int sig, void *siv, void *ucv)
 {
 	struct ksiginfo *si = siv;
 	struct kucontext *uc = ucv;
@@ -319,7 +319,7 @@ long persona_reflect_start(uint64_t start, uint64_t len, uint32_t mode)
 	if (r < 0)
 		return r;
 	/* no sa_mask: a signal must still interrupt a blocking reflected call */
-	r = set_handler(KSIGSYS, reflect_sigsys, 0, 0);
+	r = set_handler(KSIGSYS, persona_sigsys_entry, 0, 0);
 	if (r < 0)
 		return r;
 	if (mode == REFLECT_NONE || mode == REFLECT_SEGV) {

@@ -14,6 +14,7 @@
  *     (persona_signal_forward); failing both, the native default action.
  */
 #include "core/persona.h"
+#include "core/stubs.h"
 #include "rt/image.h"
 #include "rt/thread.h"
 #include "signal/ksig.h"
@@ -160,8 +161,10 @@ static void set_default(int sig)
 	nsys4(__NR_rt_sigaction, sig, &sa, 0, KSIGSET_SIZE);
 }
 
-static void fault_handler(int sig, struct ksiginfo *si, struct kucontext *uc)
+void persona_fault_handler(int sig, void *siv, void *ucv)
 {
+	struct ksiginfo *si = siv;
+	struct kucontext *uc = ucv;
 	struct sigcontext *sc = &uc->uc_mcontext;
 	int from_kernel = si->si_code > 0;
 
@@ -200,7 +203,7 @@ long persona_fault_init(void)
 		uint64_t ss_size;
 	} ss = { .ss_sp = (uint64_t)(uintptr_t)altstack, .ss_size = sizeof(altstack) };
 	struct ksigaction sa = {
-		.handler = (uint64_t)(uintptr_t)fault_handler,
+		.handler = (uint64_t)(uintptr_t)persona_fault_entry,
 		.flags = KSA_SIGINFO | KSA_ONSTACK | KSA_RESTORER,
 		.restorer = (uint64_t)(uintptr_t)persona_sigreturn_restorer,
 	};

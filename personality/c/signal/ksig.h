@@ -251,8 +251,9 @@ void persona_frame_from_uc(struct i386_frame *f, const void *uc);
 void persona_frame_to_uc(const struct i386_frame *f, const struct i386_frame *was, void *uc, int wide);
 
 /* ---- delivery and the signal calls' state (signal/signal.c) ------------ */
-/* The image's 64-bit handler for every signal that has an i386 handler. */
-void persona_signal_entry(int sig, void *siginfo, void *ucontext);
+/* The image's 64-bit handler for every signal that has an i386 handler
+ * is persona_signal_entry (core/stubs.h: sigentry.asm, then
+ * persona_signal_handler). */
 /* A signal the image's own fault or SIGSYS handler does not consume (a
  * program fault, a kill): deliver it to the program. 1 if delivered,
  * ignored or deferred; 0 if it must take its native default action (the

@@ -354,7 +354,7 @@ static void deliver_now(int sig, const struct ksiginfo *si, struct kucontext *uc
 	persona_frame_to_uc(&f, &was, uc, 0);
 }
 
-void persona_signal_entry(int sig, void *siv, void *ucv)
+void persona_signal_handler(int sig, void *siv, void *ucv)
 {
 	struct kucontext *uc = ucv;
 
