@@ -42,6 +42,10 @@ $(BENCH_OUT)/lat_gate-64-modeswitch: $(BENCH_OUT)/modeswitch.o
 # ... and with one native getppid per round trip: the floor under the null call.
 $(eval $(call BENCH_PROG,null,64-modeswitch,$(BENCH_OUT)/modeswitch.o))
 $(BENCH_OUT)/lat_null-64-modeswitch: $(BENCH_OUT)/modeswitch.o
+# The native null call made in a function that returns with ret (path native-ret).
+BENCH_FLAGS_64-ret := -m64 -DBENCH_ENTRY=BENCH_ENTRY_SYSCALL_RET
+$(eval $(call BENCH_PROG,null,64-ret,$(BENCH_OUT)/modeswitch.o))
+$(BENCH_OUT)/lat_null-64-ret: $(BENCH_OUT)/modeswitch.o
 # The raw io_uring baseline is native code.
 $(eval $(call BENCH_PROG,uring,64,-luring))
 # The null call from several threads at once (bench null-mt): native and

@@ -6,6 +6,9 @@
 const struct path_def bench_paths[] = {
 	{ .name = "native", .program = "64", .runner = RUN_DIRECT,
 	  .what = "64-bit build, x86-64 `syscall`: the floor every ratio is against" },
+	{ .name = "native-ret", .program = "64-ret", .runner = RUN_DIRECT, .only = "null",
+	  .what = "as native, the `syscall` inside a function that returns with ret right after it (as a libc "
+		  "wrapper or the i386 vDSO does): what that first ret after a system call costs on this machine" },
 	{ .name = "kernel-int80", .needs = "ia32-exec", .program = "i386-int80", .runner = RUN_DIRECT,
 	  .what = "i386 build, `int $0x80`, run natively: the kernel's ia32 emulation" },
 	{ .name = "kernel-vdso", .needs = "ia32-exec", .program = "i386-vdso", .runner = RUN_DIRECT,
@@ -13,7 +16,7 @@ const struct path_def bench_paths[] = {
 	{ .name = "modeswitch", .needs = "cs32-gdt", .program = "64-modeswitch", .runner = RUN_DIRECT, .only = "gate,null",
 	  .what = "no personality: a bare 64→32→64-bit round trip by two far jumps (gate: the floor under any gate), "
 		  "and the same with one native getppid in the 64-bit leg (null: the floor under any gate that makes "
-		  "the call)" },
+		  "the call; it returns by a jump, not ret, as the personality's fast path does)" },
 	{ .name = "pers-sysinfo", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA,
 	  .what = "the kernel-vdso binary under `persona run`: the personality's AT_SYSINFO gate" },
 	{ .name = "pers-startup", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA, .option = "--reflect=startup",

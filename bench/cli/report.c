@@ -638,7 +638,8 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	      "path's gate benchmark (entering and leaving the personality, no native call) minus "
 	      "that round trip; call inside a switch = modeswitch null − modeswitch gate − native "
 	      "null, what the machine charges more for a native call made inside a round trip than "
-	      "for the two apart (no personality code runs there); dispatch and row = the path's "
+	      "for the two apart (no personality code runs there; runs before modeswitch null "
+	      "returned by a jump had a ret after its syscall in it); dispatch and row = the path's "
 	      "null minus all of these. Paths from x86-64 code switch no mode.\n\n", f);
 	if (nd) {
 		fputs("| path | null (total) | native trap | mode switch | way in and out | call inside a switch | "
@@ -765,12 +766,24 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 		const struct run_row *msn = ok_row(t, "null", "modeswitch", 1);
 		if (nat && ms && msn && nat->status == ROW_OK && ms->status == ROW_OK)
 			fprintf(f, "\nWith the native call made inside the round trip, as a gate makes it "
-				"(modeswitch null): %.1f ticks, %.1f more than the two apart — the machine's own "
-				"charge for a system call between two mode switches, %.3f of native, which the "
-				"(native + modeswitch) goals above count against the personality although no "
-				"personality code runs in it.\n",
+				"(modeswitch null, which returns by a jump as the personality's fast path does): "
+				"%.1f ticks, %+.1f against the two apart (%+.3f of native).\n",
 				msn->ticks_median, msn->ticks_median - nat->ticks_median - ms->ticks_median,
 				(msn->ticks_median - nat->ticks_median - ms->ticks_median) / nat->ticks_median);
+		/* what a ret right after a system call costs here: the kernel's
+		 * own i386 vDSO pays it, and so does any C path back to i386 code */
+		const struct run_row *ret = ok_row(t, "null", "native-ret", 1);
+		if (nat && ret && nat->status == ROW_OK)
+			fprintf(f, "\nA ret right after the system call (native-ret null) costs %.1f ticks "
+				"more than the same call inline (%.3f of native): on this machine the first "
+				"ret after a syscall %s. The i386 vDSO's __kernel_vsyscall returns that way "
+				"(kernel-vdso), and so does every call the personality answers in C; its asm "
+				"fast path goes back to i386 code by jumps alone.\n",
+				ret->ticks_median - nat->ticks_median,
+				(ret->ticks_median - nat->ticks_median) / nat->ticks_median,
+				(ret->ticks_median - nat->ticks_median) / nat->ticks_median > 0.10 ?
+				"is mispredicted (the kernel leaves the return predictor wrong on its way out)" :
+				"costs little");
 	}
 	fputc('\n', f);
 

@@ -12,6 +12,10 @@
  *                        getppid made in the 64-bit leg (the floor under any
  *                        gate that makes the call); only these two are built
  *                        this way
+ *   BENCH_ENTRY_SYSCALL_RET x86-64 `syscall` inside a function that returns
+ *                        with ret right after it (lib/modeswitch.asm:
+ *                        bench_syscall_ret): lat_null only, what a ret after
+ *                        a syscall costs beside the inline `syscall`
  *
  * Every call is a raw instruction sequence, never a libc wrapper (glibc
  * caches some results, and the wrapper would be measured with the call).
@@ -28,6 +32,7 @@
 #define BENCH_ENTRY_INT80   2
 #define BENCH_ENTRY_VDSO    3
 #define BENCH_ENTRY_MODESWITCH 4
+#define BENCH_ENTRY_SYSCALL_RET 5
 
 #ifndef BENCH_ENTRY
 #error "build with -DBENCH_ENTRY=BENCH_ENTRY_SYSCALL, _INT80 or _VDSO"
@@ -52,6 +57,13 @@ long bench_modeswitch(long a, long native_nr);
 /* getppid's x86-64 number (asm/unistd_64.h, which cannot be included
  * beside the i386 list this build speaks) */
 # define BENCH_X86_64_NR_GETPPID 110
+#elif BENCH_ENTRY == BENCH_ENTRY_SYSCALL_RET
+# ifndef __x86_64__
+#  error "the syscall-and-ret entry is x86-64 only"
+# endif
+# define BENCH_ABI_I386 0
+# define BENCH_ENTRY_NAME "syscall-ret"
+long bench_syscall_ret(long nr);
 #elif BENCH_ENTRY == BENCH_ENTRY_VDSO
 # ifndef __i386__
 #  error "call *%gs:0x10 needs an i386 build"
@@ -97,6 +109,9 @@ static inline __attribute__((always_inline)) long bsys3(long nr, long a, long b,
 		: "=a"(eax) : [nr] "i"(nr), "b"((int)a), "c"((int)b), "d"((int)c)
 		: "r8", "r9", "r10", "r11", "memory");
 	r = eax;
+#elif BENCH_ENTRY == BENCH_ENTRY_SYSCALL_RET
+	(void)a, (void)b, (void)c;
+	r = bench_syscall_ret(nr);
 #elif BENCH_ENTRY == BENCH_ENTRY_MODESWITCH
 	(void)b, (void)c;
 	r = bench_modeswitch(a, nr == BNR_GETPPID ? BENCH_X86_64_NR_GETPPID : -1);

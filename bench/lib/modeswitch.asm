@@ -21,9 +21,15 @@ bits 64
 ;  the loop calls it once per round trip: the sequence a gate runs).
 ;  The upper halves of registers are undefined after compatibility mode, so
 ;  rsp (a 64-bit stack above 4 GiB) is kept in memory across the trip.
+;  Returns by a jump through its return address, not ret: where the kernel
+;  leaves the return predictor wrong after a syscall, a ret there costs
+;  more than the mode switch (lat_null-64-ret measures it), and a gate
+;  need not pay it (the personality's fast path returns by jumps), so the
+;  floor must not either.
 ;  Not reentrant (the benchmark is single-threaded).
 global bench_modeswitch:function (bench_modeswitch.end - bench_modeswitch)
 bench_modeswitch:
+	pop	qword [rel saved_ret]
 	mov	[rel saved_rsp], rsp
 	mov	[rel saved_a], rdi
 	mov	[rel saved_nr], rsi
@@ -34,9 +40,22 @@ bench_modeswitch:
 	test	rax, rax
 	js	.no_call
 	syscall				; clobbers rcx, r11 (caller-saved)
-	ret
+	jmp	[rel saved_ret]
 .no_call:
 	mov	rax, [rel saved_a]
+	jmp	[rel saved_ret]
+.end:
+
+; bench_syscall_ret — IN: rdi = a native (x86-64) system-call number;
+;  OUT: rax = its result, no arguments. The native call made inside a
+;  function that returns with ret right after the syscall, as a libc
+;  wrapper or the i386 vDSO's __kernel_vsyscall does (lat_null-64-ret):
+;  beside lat_null-64 (the syscall inline) it shows what that first ret
+;  after a syscall costs on the host.
+global bench_syscall_ret:function (bench_syscall_ret.end - bench_syscall_ret)
+bench_syscall_ret:
+	mov	rax, rdi
+	syscall				; clobbers rcx, r11 (caller-saved)
 	ret
 .end:
 
@@ -52,6 +71,7 @@ to32:	dd	in32		; m16:32 far pointer to the 32-bit part
 section .bss
 alignb 8
 saved_rsp:	resq	1
+saved_ret:	resq	1
 saved_a:	resq	1
 saved_nr:	resq	1
 

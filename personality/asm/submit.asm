@@ -93,9 +93,9 @@ persona_submit_syscall equ persona_submit.syscall
 ; Why no ret: on hosts whose kernel refills or poisons the return-stack
 ; predictor on the way back to user space (retpolines with RSB filling, the
 ; SRSO "safe RET" mitigation), the first ret after a syscall mispredicts,
-; and costs more than the rest of the gate: 150 ticks on the AMD EPYC host
-; of results/, by a probe that set `call f; f: syscall; ret` beside
-; `syscall` inline and `jmp f; f: syscall; jmp r15`. An indirect jmp is
+; and costs more than the rest of the gate: ~155 ticks on the AMD EPYC host
+; of results/ (`persona bench` path native-ret against native: the same
+; getppid with and without a ret right after it). An indirect jmp is
 ; predicted by the branch target buffer, which the kernel leaves alone, so
 ; the fast path returns by jumps from here to the i386 caller.
 global persona_trap6:function (persona_trap6.end - persona_trap6)
