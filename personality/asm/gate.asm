@@ -247,9 +247,7 @@ persona_gate_express:
 	xor	r10d, r10d
 	jmp	.lane
 .answer_gate:
-	mov	eax, [rbx + FRAME_ebx]	; the argument is the answer
-	mov	[rbx + FRAME_eax], eax
-	inc	qword [r14 + STATS_calls + L_SLOT_GATE * 8]
+	ANSWER_PERSONA_GATE rbx, r14
 	jmp	.count_way
 
 	; a signal came while the lane ran: the frame as the full entry makes

@@ -119,9 +119,7 @@ persona_gate_int80_64:
 	xor	r10d, r10d
 	jmp	.lane
 .answer_gate:
-	mov	eax, [rbx + FRAME_ebx]	; the argument is the answer
-	mov	[rbx + FRAME_eax], eax
-	inc	qword [r14 + STATS_calls + L_SLOT_GATE * 8]
+	ANSWER_PERSONA_GATE rbx, r14
 	jmp	.counted
 
 	; a signal came meanwhile: the C exit hook, with the frame complete
