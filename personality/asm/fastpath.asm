@@ -16,6 +16,7 @@
 extern persona_trap6
 extern persona_opts
 extern persona_lfs_marked
+extern persona_lfs_reg_marked
 extern persona_main_thread
 
 ; native argument registers by position, i386 argument fields by position
@@ -89,16 +90,18 @@ fast_%1:
 	jmp	r15
 %endmacro
 
-; the table: FAST_SLOT nr, has-asm-routine, in number order from 0
+; the table: FAST_SLOT nr, has-asm-routine, lfs watch (L_LFS_*), in number
+; order from 0. A routine's address is 16-aligned; its low bits carry the
+; row's lfs watch, which FAST_ROUTINE checks and clears.
 %macro FAST_TABLE_BEGIN 0
 section .data.rel.ro
 align 8
 global persona_fast_table:data (persona_fast_table.end - persona_fast_table)
 persona_fast_table:
 %endmacro
-%macro FAST_SLOT 2
+%macro FAST_SLOT 3
 %if %2
-	dq	fast_%1
+	dq	fast_%1 + %3
 %else
 	dq	0
 %endif
@@ -117,8 +120,8 @@ section .text
 ; row has one. The gate calls it before the C dispatch; tests call it from C.
 ;  IN:  rdi = struct i386_frame * (eax = the i386 number)
 ;  OUT: rax = 1 when handled (frame eax = result, the call counted), 0 when
-;       the call must take the C path (no fast path, --trace is on, or the
-;       program holds a descriptor opened without O_LARGEFILE).
+;       the call must take the C path (no fast path, --trace is on, or a
+;       row lfs.c watches while the program holds such a descriptor).
 ;       SysV: clobbers the caller-saved registers, keeps the others.
 global persona_fastpath:function (persona_fastpath.end - persona_fastpath)
 persona_fastpath:

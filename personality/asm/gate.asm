@@ -104,6 +104,7 @@ extern persona_fast_table
 extern persona_fast_slots
 extern persona_opts
 extern persona_lfs_marked
+extern persona_lfs_reg_marked
 extern persona_reflect_startup_pending
 
 ; ===========================================================================
@@ -174,10 +175,10 @@ bits 64
 ; (number and arguments), calls it on the i386 stack, counts the way, and
 ; leaves straight back to 32-bit code. It gives up — back to the entry's
 ; full path with every register as it came — where the C path must run:
-; no fast routine, --trace, a descriptor opened without O_LARGEFILE (lfs.c),
-; or start-up reflection still pending (reflect.c). A signal that arrived
-; meanwhile (sigstate not idle) completes the frame and leaves through the
-; C exit hook, as the full path does.
+; no fast routine, --trace, a row lfs.c watches while a descriptor of its
+; kind lacks O_LARGEFILE, or start-up reflection still pending (reflect.c).
+; A signal that arrived meanwhile (sigstate not idle) completes the frame
+; and leaves through the C exit hook, as the full path does.
 ;  IN:  eax = i386 number; ebx, ecx, edx, esi, edi, ebp = arguments;
 ;       rsp = i386 esp - 8 with the i386 eflags there (pushfq) and the
 ;       return address at [rsp + 8]; r13d = the way; r9 = where to give up

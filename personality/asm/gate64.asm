@@ -26,6 +26,7 @@ extern persona_fast_table
 extern persona_fast_slots
 extern persona_opts
 extern persona_lfs_marked
+extern persona_lfs_reg_marked
 
 section .text
 bits 64

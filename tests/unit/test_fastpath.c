@@ -9,11 +9,13 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "personality/c/core/persona.h"
 #include "personality/c/core/sysent_types.h"
+#include "personality/c/core/lfs.h"
 #include "sysnr.h"
 #include "support/i386call.h"
 
@@ -105,12 +107,80 @@ static void c_rows_and_trace_take_the_c_path(void **state)
 	persona_opts.trace = 0;
 }
 
+/* i386 open through the C path: flags as given (no O_LARGEFILE added) */
+static long open32(const char *path, uint32_t flags)
+{
+	strcpy(low, path);
+	struct i386_frame f = { .eax = I386_NR_open, .ebx = (uint32_t)LOW(low), .ecx = flags,
+				.edx = 0600, .way = WAY_DIRECT };
+	persona_syscall(&f);
+	return (int32_t)f.eax;
+}
+
+static int fast(uint32_t nr, long fd)
+{
+	struct i386_frame f = { .eax = nr, .ebx = (uint32_t)fd, .ecx = (uint32_t)LOW(low),
+				.edx = 0, .way = WAY_DIRECT };
+	return persona_fastpath(&f);
+}
+
+/* The table's lfs= word reaches both sides: the tag bits of each row's fast
+ * routine, and the rows lfs.c takes over; and only the rows it names leave
+ * the fast path, only while a descriptor of their kind lacks O_LARGEFILE. */
+static void lfs_watch_leaves_only_its_rows(void **state)
+{
+	(void)state;
+	low = lowmem(4096);
+	long null_fd = open32("/dev/null", O_WRONLY);             /* marked, not a regular file */
+	char path[] = "/tmp/persona-fastpath-lfs-XXXXXX";
+	int tmp = mkstemp(path);
+	assert_true(null_fd >= 0 && tmp >= 0);
+	close(tmp);
+	long reg_fd = open32(path, O_RDWR);                        /* marked, a regular file */
+	assert_true(reg_fd >= 0);
+	unlink(path);
+
+	for (uint32_t nr = 0; nr <= I386_NR_LINUX_MAX; nr++) {
+		const struct sysent *e = persona_lookup(nr);
+		const uint32_t on_reg[6] = { (uint32_t)reg_fd, (uint32_t)reg_fd };
+		const uint32_t on_null[6] = { (uint32_t)null_fd, (uint32_t)null_fd };
+		uintptr_t tag = (uintptr_t)persona_fast_table[nr] & (LFS_FD | LFS_WRITE);
+
+		if (e->kind == K_PASS && tag != e->lfs)
+			fail_msg("row %u %s: lfs %d, fast routine tagged %lu", nr, e->name, e->lfs, (unsigned long)tag);
+		if (persona_lfs_needed(nr, on_reg) != (e->lfs != LFS_NONE))
+			fail_msg("row %u %s: lfs %d, but lfs.c %s it", nr, e->name, e->lfs,
+				 e->lfs ? "does not take" : "takes");
+		if (e->lfs == LFS_WRITE && persona_lfs_needed(nr, on_null))
+			fail_msg("row %u %s: lfs=write, but lfs.c takes a write to a device", nr, e->name);
+	}
+	/* a regular file marked: both kinds of rows to C, the others fast */
+	assert_int_equal(fast(I386_NR_write, null_fd), 0);
+	assert_int_equal(fast(I386_NR_dup, null_fd), 0);
+	assert_int_equal(fast(I386_NR_read, null_fd), 1);
+	assert_int_equal(fast(I386_NR_getppid, 0), 1);
+	/* only a device marked: lfs=write rows fast again, lfs=fd rows not */
+	struct i386_frame f = { .eax = I386_NR_close, .ebx = (uint32_t)reg_fd, .way = WAY_DIRECT };
+	persona_syscall(&f);
+	assert_int_equal(f.eax, 0);
+	assert_int_equal(persona_lfs_reg_marked, 0);
+	assert_int_equal(fast(I386_NR_write, null_fd), 1);
+	assert_int_equal(fast(I386_NR_dup, null_fd), 0);
+	/* none marked: every row fast */
+	f = (struct i386_frame){ .eax = I386_NR_close, .ebx = (uint32_t)null_fd, .way = WAY_DIRECT };
+	persona_syscall(&f);
+	assert_int_equal(f.eax, 0);
+	assert_int_equal(persona_lfs_marked, 0);
+	assert_int_equal(fast(I386_NR_close, -1), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fast_path_matches_c_path),
 		cmocka_unit_test(every_pass_row_has_a_routine),
 		cmocka_unit_test(c_rows_and_trace_take_the_c_path),
+		cmocka_unit_test(lfs_watch_leaves_only_its_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

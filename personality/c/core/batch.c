@@ -60,7 +60,7 @@ XL(persona_batch)
 			continue;
 		}
 		if (e && e->kind == K_PASS && e->nr != I386_NR_persona_batch &&
-		    !(persona_lfs_marked && persona_lfs_needed(e->nr, c->args))) {
+		    !(persona_lfs_watching(e->lfs) && persona_lfs_needed(e->nr, c->args))) {
 			struct sysmsg *m = &p.msg[p.n];
 
 			*m = (struct sysmsg){ .nr = (uint32_t)e->tnr,

@@ -26,11 +26,15 @@
  * drops its parent's mark (they share this memory), and sendfile, splice,
  * copy_file_range and io_uring writes into a marked file are not limited.
  *
- * Cost: nothing while no descriptor is marked. While one is, the PASS rows
- * this concerns (write, pwrite64, ftruncate64, close, dup*, close_range)
- * take the C path, where persona_lfs_pass() looks at them first; in a batch
- * only a call persona_lfs_needed() names leaves the messages (a write to a
- * pipe or a device opened without O_LARGEFILE may still take the ring).
+ * Cost: nothing for the rows the table does not mark lfs=. The rows it
+ * marks take the C path, where persona_lfs_pass() looks at them first,
+ * only while a descriptor of their kind is marked: lfs=write rows (write,
+ * pwrite64) while a regular file is, lfs=fd rows (ftruncate64, close,
+ * dup*, close_range) while any descriptor is. So a program that reads a
+ * file opened without O_LARGEFILE, or writes to a pipe or a device so
+ * opened, keeps the asm fast path. In a batch only a call
+ * persona_lfs_needed() names leaves the messages (a write to a pipe or a
+ * device opened without O_LARGEFILE may still take the ring).
  */
 #include "core/persona.h"
 #include "core/i386_types.h"
@@ -51,9 +55,11 @@
 
 static uint64_t lfs_any[LFS_FDS / 64];   /* opened without O_LARGEFILE */
 static uint64_t lfs_reg[LFS_FDS / 64];   /* ... and a regular file: 2 GiB limit */
-/* How many descriptors are marked; the asm fast path and the batch entry
- * send the rows persona_lfs_pass() watches to C while it is not zero. */
+/* How many descriptors are marked, and how many of them are regular files:
+ * the asm fast path and the batch entry send the rows the table marks
+ * lfs=fd to C while the first is not zero, lfs=write while the second is. */
 volatile uint32_t persona_lfs_marked;
+volatile uint32_t persona_lfs_reg_marked;
 
 static int in_range(long fd) { return fd >= 0 && fd < LFS_FDS; }
 
@@ -62,25 +68,29 @@ static int test_bit(const uint64_t *map, long fd)
 	return in_range(fd) && (__atomic_load_n(&map[fd / 64], __ATOMIC_RELAXED) >> (fd % 64)) & 1;
 }
 
-static void set_marks(long fd, int any, int reg)
+/* Set or clear fd's bit in map; the count of set bits follows. */
+static void set_mark(uint64_t *map, volatile uint32_t *count, long fd, int on)
 {
 	uint64_t bit = 1ull << (fd % 64);
 	uint64_t was;
 
+	if (on)
+		was = __atomic_fetch_or(&map[fd / 64], bit, __ATOMIC_RELAXED) & bit;
+	else
+		was = __atomic_fetch_and(&map[fd / 64], ~bit, __ATOMIC_RELAXED) & bit;
+	if (on && !was)
+		__atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
+	else if (!on && was)
+		__atomic_sub_fetch(count, 1, __ATOMIC_RELAXED);
+}
+
+/* reg implies any: a marked regular file is a marked descriptor. */
+static void set_marks(long fd, int any, int reg)
+{
 	if (!in_range(fd))
 		return;
-	if (any)
-		was = __atomic_fetch_or(&lfs_any[fd / 64], bit, __ATOMIC_RELAXED);
-	else
-		was = __atomic_fetch_and(&lfs_any[fd / 64], ~bit, __ATOMIC_RELAXED);
-	if (reg)
-		__atomic_fetch_or(&lfs_reg[fd / 64], bit, __ATOMIC_RELAXED);
-	else
-		__atomic_fetch_and(&lfs_reg[fd / 64], ~bit, __ATOMIC_RELAXED);
-	if (any && !(was & bit))
-		__atomic_add_fetch(&persona_lfs_marked, 1, __ATOMIC_RELAXED);
-	else if (!any && (was & bit))
-		__atomic_sub_fetch(&persona_lfs_marked, 1, __ATOMIC_RELAXED);
+	set_mark(lfs_any, &persona_lfs_marked, fd, any || reg);
+	set_mark(lfs_reg, &persona_lfs_reg_marked, fd, reg);
 }
 
 void persona_lfs_opened(long fd, uint32_t i386_flags)

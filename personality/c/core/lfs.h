@@ -5,11 +5,21 @@
 
 #include <stdint.h>
 #include "core/frame.h"
+#include "core/sysent_types.h"
 
-struct sysent;
-
-/* Non-zero while some descriptor is marked (read by fastpath.asm). */
+/* How many descriptors are marked, and how many of them are regular files
+ * (read by the asm fast path's FAST_ROUTINE too). */
 extern volatile uint32_t persona_lfs_marked;
+extern volatile uint32_t persona_lfs_reg_marked;
+
+/* Whether a row with this lfs watch (struct sysent .lfs, the table's lfs=)
+ * must go through persona_lfs_pass() now. */
+static inline int persona_lfs_watching(unsigned watch)
+{
+	if (watch == LFS_WRITE)
+		return persona_lfs_reg_marked != 0;
+	return watch == LFS_FD && persona_lfs_marked != 0;
+}
 
 /* After an open-like call returned fd for the i386 flags. */
 void persona_lfs_opened(long fd, uint32_t i386_flags);
@@ -21,8 +31,8 @@ void persona_lfs_closed(long first, long last);
 /* Bytes a write of count at pos (-1: the file position) may write, or -EFBIG. */
 long persona_lfs_room(long fd, int64_t pos, int append, uint64_t count);
 /* Whether this call, with these i386 arguments, needs persona_lfs_pass()
- * (the rows it takes over: write, pwrite64, ftruncate64, close, dup*,
- * close_range, and only where a descriptor involved is marked). */
+ * (the rows the table marks lfs=, and only where a descriptor involved is
+ * marked). */
 int  persona_lfs_needed(uint32_t nr, const uint32_t *args);
 int  persona_lfs_pass(const struct sysent *e, const struct i386_frame *f, long *res);
 

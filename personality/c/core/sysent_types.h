@@ -11,6 +11,9 @@ enum sysent_kind { K_PASS, K_XLATE, K_EMUL, K_UNIMPL };
 enum sysent_type { T_NONE, T_S32, T_U32, T_PTR, T_FD, T_LO, T_HI, T_HL, T_LL };
 enum sysent_fast { FAST_C, FAST_ASM };
 enum sysent_route { ROUTE_DIRECT, ROUTE_RING };
+/* Which descriptors lfs.c must see a row for (the table's lfs= word); the
+ * values are also the tag bits of the row's persona_fast_table pointer. */
+enum sysent_lfs { LFS_NONE = 0, LFS_FD = 1, LFS_WRITE = 2 };
 
 typedef long (*xl_fn)(struct i386_frame *f);
 
@@ -27,6 +30,7 @@ struct sysent {
 	uint8_t     route;      /* ROUTE_* */
 	uint16_t    thr;        /* ring threshold */
 	uint16_t    nr;         /* i386 number */
+	uint8_t     lfs;        /* LFS_* */
 };
 
 /* Linux numbers, then the private ones packed right after them. */

@@ -62,6 +62,10 @@ void asm_offsets(void)
 	OFFSET(SIGSTATE_deferred, persona_sigstate, deferred);
 	OFFSET(SIGSTATE_suspend_active, persona_sigstate, suspend_active);
 	OFFSET(SIGSTATE_restart_pending, persona_sigstate, restart_pending);
+	/* the tag bits of persona_fast_table's pointers (fastpath.asm) */
+	DEFINE(L_LFS_NONE, LFS_NONE);
+	DEFINE(L_LFS_FD, LFS_FD);
+	DEFINE(L_LFS_WRITE, LFS_WRITE);
 	DEFINE(L_NR_GATE, PERSONA_NR_GATE);
 	DEFINE(L_SLOT_GATE, SYSENT_SLOT(PERSONA_NR_GATE));
 	DEFINE(L_IMAGE_BASE, PERSONA_IMAGE_BASE);

@@ -187,7 +187,7 @@ static long do_iov(long nr, long fd, uint32_t uiov, uint32_t n, long pos, long f
 
 	if (r < 0)
 		return iov_error(r, nr, fd, pos);
-	if (unlikely(persona_lfs_marked) &&
+	if (unlikely(persona_lfs_reg_marked) &&
 	    (nr == __NR_writev || nr == __NR_pwritev || nr == __NR_pwritev2)) {
 		r = iov_room(&b, n, fd, positioned ? pos : -1, flags);
 		if (r < 0) {
