@@ -37,6 +37,13 @@ CFLAGS_IMG  := -O2 -g $(WARN) -I. -Ipersonality/c -I$(GEN) -ffreestanding -fno-b
 	-fno-plt -fno-exceptions -fno-tree-loop-distribute-patterns \
 	-Wa,-mbranches-within-32B-boundaries
 NASMFLAGS   := -f elf64 -g -F dwarf -I$(GEN)/ -Ipersonality/asm/
+# STAGES=1: the image with the express lanes' stage timers
+# (personality/asm/stages.inc), built by bench/module.mk as a variant of its
+# own; never the image persona run uses by default.
+ifeq ($(STAGES),1)
+CFLAGS_IMG  += -DPERSONA_STAGES
+NASMFLAGS   += -DPERSONA_STAGES
+endif
 
 # Everything generated from the table depends on the table and the generator.
 TABLE   := personality/linux-i386.tbl

@@ -14,7 +14,7 @@ $(GEN)/sysent.h $(GEN)/sysnr.h $(GEN)/sysent.inc $(GEN)/fastpath.inc &: $(TABLE)
 	$(PYTHON) $(GENTBL) $(TABLE) $(GEN) $(TUNING)
 
 # Offsets shared with NASM come from offsetof(), never typed (asm-offsets.c).
-$(GEN)/asm-offsets.inc: personality/c/rt/asm-offsets.c personality/c/core/frame.h personality/c/core/state.h personality/c/rt/image.h personality/layout.h personality/image_abi.h sys/msg.h $(GEN)/sysnr.h
+$(GEN)/asm-offsets.inc: personality/c/rt/asm-offsets.c personality/c/core/persona.h personality/persona_abi.h personality/c/core/frame.h personality/c/core/state.h personality/c/rt/image.h personality/layout.h personality/image_abi.h sys/msg.h $(GEN)/sysnr.h
 	@mkdir -p $(GEN)
 	$(CC) $(CFLAGS_IMG) -S -o $(GEN)/asm-offsets.s $<
 	( echo "; generated from personality/c/rt/asm-offsets.c — do not edit"; \

@@ -25,6 +25,28 @@
 /* persona_gate: answered in ring 3 without any native call; returns ebx.
  * It measures the way in alone. */
 #define PERSONA_NR_GATE       1001
+/* persona_stages: the stage timers of the calling thread's express-lane
+ * calls, in TSC ticks summed over the calls timed (an image built with
+ * stage timers: `make STAGES=1`, the bench's path pers-stages).
+ *   eax = PERSONA_NR_STAGES
+ *   ebx = struct persona_stage_counts * (i386 pointer) to fill, or 0
+ *   ecx = PERSONA_STAGES_RESET to start the sums anew after the copy
+ * Returns 0, -EFAULT, -EINVAL (other bits in ecx), or -EOPNOTSUPP from an
+ * image built without the timers. */
+#define PERSONA_NR_STAGES     1002
+#define PERSONA_STAGES_RESET  0x1u
+
+/* Each stage runs from one TSC stamp (lfence; rdtsc) to the next, so it
+ * includes one stamp's own cost, which `stamp` measures beside them (two
+ * stamps back to back, once per call timed). */
+struct persona_stage_counts {
+	uint64_t calls;     /* calls timed: a row's asm fast path in a lane */
+	uint64_t entry;     /* the lane's first instruction with its frame .. the syscall */
+	uint64_t call;      /* the syscall instruction: the kernel */
+	uint64_t exit;      /* after it .. the lane about to leave */
+	uint64_t stamp;     /* one stamp */
+};
+_Static_assert(sizeof(struct persona_stage_counts) == 40, "i386 layout");
 
 #define PERSONA_BATCH_MAX     256
 #define PERSONA_BATCH_LINKED  0x1u

@@ -472,6 +472,13 @@ static void fill_row(struct run_ctx *c, struct run_row *row, const struct record
 		}
 		if (row->nsamples != row->reps)
 			row->nsamples = 0;      /* a cut list: better none than some */
+		row->stage_calls = strtoull(rec_or(r, "stage_calls", "0"), NULL, 10);
+		if (row->stage_calls) {
+			row->stage_entry = rec_num(r, "stage_entry");
+			row->stage_call = rec_num(r, "stage_call");
+			row->stage_exit = rec_num(r, "stage_exit");
+			row->stage_stamp = rec_num(r, "stage_stamp");
+		}
 		for (unsigned k = 0; k < counters_count(c->cs); k++) {
 			if (counters_unsupported(c->cs, k))
 				row->counter[k].state = COUNTER_UNSUPPORTED;
@@ -905,6 +912,12 @@ int cmd_bench(int argc, char **argv)
 		fprintf(stderr, "persona bench: %s: %s\n", path, strerror(errno));
 		rc = 1;
 	}
+	bpath(path, sizeof path, "%s/stages.csv", outdir);
+	f = fopen(path, "w");
+	if (!f || table_write_stages(&t, f) || fclose(f)) {
+		fprintf(stderr, "persona bench: %s: %s\n", path, strerror(errno));
+		rc = 1;
+	}
 	bpath(path, sizeof path, "%s/meta.json", outdir);
 	f = fopen(path, "w");
 	if (!f || meta_write_json(&m, f) || fclose(f)) {
@@ -914,7 +927,7 @@ int cmd_bench(int argc, char **argv)
 	if (report_write(outdir, &t, &m))
 		rc = 1;
 	report_lmbench_lines(&t, stdout);
-	fprintf(stderr, "persona bench: %zu figures in %.0f s; wrote %s/runs.csv, samples.csv, meta.json, report.md\n",
+	fprintf(stderr, "persona bench: %zu figures in %.0f s; wrote %s/runs.csv, samples.csv, stages.csv, meta.json, report.md\n",
 		t.n, now_s() - start, outdir);
 	table_free(&t);
 	return rc;

@@ -51,6 +51,11 @@ struct run_row {
 	 * none from a run made before they were kept. */
 	unsigned nsamples;
 	double samples[ROW_SAMPLES_MAX];
+	/* The lanes' stage timers (stages.csv), from an image built with them
+	 * (paths on the stages variant): ticks per timed call, each stage with
+	 * one stamp in it; stage_calls 0: none. */
+	uint64_t stage_calls;
+	double stage_entry, stage_call, stage_exit, stage_stamp;
 };
 
 struct run_table {
@@ -91,6 +96,10 @@ int table_read_csv(struct run_table *t, FILE *f, char *err, size_t errlen);
  * runs.csv lacks is an error, not dropped). */
 int table_write_samples(const struct run_table *t, FILE *f);
 int table_read_samples(struct run_table *t, FILE *f, char *err, size_t errlen);
+/* stages.csv: one line per row with stage timers
+ * (bench,path,batch,calls,entry,call,exit,stamp); read as samples.csv is. */
+int table_write_stages(const struct run_table *t, FILE *f);
+int table_read_stages(struct run_table *t, FILE *f, char *err, size_t errlen);
 /* A column name for an event string: letters, digits, '_' and '-' kept. */
 void counter_column_name(char *dst, size_t n, const char *event);
 

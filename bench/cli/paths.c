@@ -35,6 +35,13 @@ const struct path_def bench_paths[] = {
 	  .what = "a 64-bit build using int $0x80 with the i386 ABI under `persona run`, sites patched" },
 	{ .name = "pers-int80-64-startup", .program = "64-int80", .runner = RUN_PERSONA, .option = "--reflect=startup",
 	  .what = "as pers-int80-64 under `persona run --reflect=startup`: sites rewritten before the program runs, no filter" },
+	{ .name = "pers-stages", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA, .image = "stages",
+	  .option = "--reflect=startup", .only = "null,read,write",
+	  .what = "as pers-startup, image variant: the express lane's stage timers (entry, the system call, exit; "
+		  "stages.csv); its own figure carries the timers' cost" },
+	{ .name = "pers-int80-64-stages", .program = "64-int80", .runner = RUN_PERSONA, .image = "stages",
+	  .option = "--reflect=startup", .only = "null,read,write",
+	  .what = "as pers-int80-64-startup, image variant: the x86-64 lane's stage timers (stages.csv)" },
 	{ .name = "pers-sud", .needs = "cs32,sud", .program = "i386-int80", .runner = RUN_PERSONA, .option = "--no-patch",
 	  .what = "the kernel-int80 binary under `persona run --no-patch`: every call reflected (SIGSYS)" },
 	{ .name = "pers-seccomp", .needs = "cs32,seccomp", .program = "i386-int80", .runner = RUN_PERSONA, .option = "--seccomp",

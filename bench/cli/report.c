@@ -160,6 +160,30 @@ static unsigned decompose(const struct run_table *t, struct decomposition *d)
 	return n;
 }
 
+/* ---- the stage timers: where the lane's call goes, measured inside it ------ */
+
+/* The stages of one row (stages.csv), net of the stamp each one holds,
+ * and the rest of the row's figure: the way to the lane and back, which
+ * no stamp covers (the caller's call, the mode switch, the flags and
+ * registers back), with the timers' own stamps outside the stages in it
+ * (stages.inc: the bare stamps overlap other work, so how much of a stamp
+ * each costs there is not known). Each stage is measured; only the rest
+ * is a difference. */
+struct stage_parts {
+	double entry, call, exit, untimed;
+};
+
+static int stage_parts_of(const struct run_row *r, struct stage_parts *p)
+{
+	if (!r->stage_calls || r->status != ROW_OK)
+		return 0;
+	p->entry = r->stage_entry - r->stage_stamp;
+	p->call = r->stage_call - r->stage_stamp;
+	p->exit = r->stage_exit - r->stage_stamp;
+	p->untimed = r->ticks_median - r->stage_entry - r->stage_call - r->stage_exit;
+	return 1;
+}
+
 /* ---- charts ---------------------------------------------------------------- */
 
 /* The head of a chart script: it draws NAME.svg first, then NAME.png
@@ -328,6 +352,34 @@ static void charts(const char *dir, const struct run_table *t, char *notes, size
 		used += (size_t)bfmt(notes + used, nlen - used,
 				     "- decomposition chart not drawn: it needs the null and gate figures "
 				     "of a personality path and the native null\n");
+	}
+
+	/* 4. the stage timers of the stages paths. */
+	unsigned ns = 0;
+	if ((g = open_in(dir, "stages-chart.csv", "w"))) {
+		struct stage_parts sp;
+		fputs("row,entry,call,exit,untimed\n", g);
+		for (size_t i = 0; i < t->n; i++)
+			if (stage_parts_of(&t->rows[i], &sp))
+				fprintf(g, "%s %s,%.2f,%.2f,%.2f,%.2f\n", t->rows[i].path, t->rows[i].bench,
+					sp.entry, sp.call, sp.exit, sp.untimed), ns++;
+		fclose(g);
+	}
+	if (ns && (g = open_in(dir, "stages.gp", "w"))) {
+		gp_common(g, "stages");
+		fputs("set title 'Inside the express lane: each stage measured by TSC stamps (net of a stamp)'\n"
+		      "set key below\nset xtics rotate by -20\n"
+		      "set ylabel 'TSC ticks per call'\nset style data histograms\n"
+		      "set style histogram rowstacked\nset style fill solid 0.85 border -1\n"
+		      "set boxwidth 0.6\nset yrange [0:*]\n"
+		      "plot 'stages-chart.csv' using ($2 > 0 ? $2 : 0):xtic(1) title 'entry (gate to syscall)', "
+		      "'' using ($3 > 0 ? $3 : 0) title 'the system call (kernel)', "
+		      "'' using ($4 > 0 ? $4 : 0) title 'exit (syscall to the way out)', "
+		      "'' using ($5 > 0 ? $5 : 0) title 'untimed: caller, mode switch, way back, other stamps'\n", g);
+		gp_outputs(g, "stages");
+		fclose(g);
+		if (gnuplot(dir, "stages.gp", why, sizeof why))
+			used += (size_t)bfmt(notes + used, nlen - used, "- stages chart not drawn: %s\n", why);
 	}
 }
 
@@ -660,6 +712,48 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 		      "path and the native null.\n\n", f);
 	}
 
+	/* The stage timers. */
+	{
+		const struct run_row *native = ok_row(t, "null", "native", 1);
+		struct stage_parts sp;
+		unsigned ns = 0;
+		fputs("## Inside the lanes: the stage timers\n\n"
+		      "The paths on the stages image (pers-stages, pers-int80-64-stages) time each call the "
+		      "express lane runs by a row's asm fast path with TSC stamps (bare rdtsc; "
+		      "personality/asm/stages.inc): *entry* from the gate's first 64-bit instruction to the "
+		      "`syscall`, *call* the `syscall` instruction itself (the kernel), *exit* from there to "
+		      "the lane about to restore the caller's flags and registers. Each stage holds one "
+		      "stamp, measured beside them (*stamp*); *net* is a stage less it. *Untimed* is the rest "
+		      "of the row's own figure, a difference: the caller's call, the mode switch and the way "
+		      "back, and the timers' other stamps. The timers make these rows dearer than their paths "
+		      "without them; compare the nets, not the totals.\n\n", f);
+		for (size_t i = 0; i < t->n; i++) {
+			const struct run_row *r = &t->rows[i];
+			if (!stage_parts_of(r, &sp))
+				continue;
+			if (!ns++)
+				fputs("| path | bench | figure | stamp | entry net | call net (kernel) | exit net | "
+				      "untimed | (entry + exit net) / native null |\n"
+				      "|---|---|---:|---:|---:|---:|---:|---:|---:|\n", f);
+			fprintf(f, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | ", r->path, r->bench,
+				r->ticks_median, r->stage_stamp, sp.entry, sp.call, sp.exit, sp.untimed);
+			if (native && native->ticks_median > 0)
+				fprintf(f, "%.3f |\n", (sp.entry + sp.exit) / native->ticks_median);
+			else
+				fputs("no native null |\n", f);
+		}
+		if (ns) {
+			if (native)
+				fprintf(f, "\nFor the call net: native null of this run, the whole loop of a "
+					"`syscall`, %.1f ticks. Where a row's call net stands well above it, the "
+					"kernel took longer for the same call in that process.\n\n", native->ticks_median);
+			fputs("![stages](stages.svg)\n\n", f);
+		} else {
+			fputs("Not in this run: no path on the stages image ran (they need the stages variant: "
+			      "`make bench-variants`).\n\n", f);
+		}
+	}
+
 	/* The goals, from this run. */
 	fputs("## Goals\n\n| goal | this run | status |\n|---|---|---|\n", f);
 	goal_line(f, "null call, pers-sysinfo / native", ratio_of(t, "null", "pers-sysinfo", "native", 1, 1),
@@ -882,6 +976,20 @@ int report_load(const char *dir, struct run_table *t, struct meta *m)
 		return -1;
 	}
 	r = table_read_samples(t, f, err, sizeof err);
+	fclose(f);
+	if (r) {
+		fprintf(stderr, "persona report: %s: %s\n", p, err);
+		return -1;
+	}
+	/* Runs made before the stage timers have no stages.csv. */
+	bpath(p, sizeof p, "%s/stages.csv", dir);
+	if (!(f = fopen(p, "r"))) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "persona report: %s: %s\n", p, strerror(errno));
+		return -1;
+	}
+	r = table_read_stages(t, f, err, sizeof err);
 	fclose(f);
 	if (r) {
 		fprintf(stderr, "persona report: %s: %s\n", p, err);

@@ -389,6 +389,88 @@ int table_read_samples(struct run_table *t, FILE *f, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- stages.csv: the lanes' stage timers of the rows that have them ------- */
+
+static const char *const stage_cols[] = { "bench", "path", "batch", "calls", "entry", "call", "exit", "stamp" };
+enum { G_BENCH, G_PATH, G_BATCH, G_CALLS, G_ENTRY, G_CALL, G_EXIT, G_STAMP, G_FIXED };
+
+int table_write_stages(const struct run_table *t, FILE *f)
+{
+	for (unsigned c = 0; c < G_FIXED; c++)
+		fprintf(f, "%s%s", c ? "," : "", stage_cols[c]);
+	fputc('\n', f);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct run_row *r = &t->rows[i];
+		if (!r->stage_calls)
+			continue;
+		fputs(r->bench, f);
+		put_text(f, r->path);
+		fprintf(f, ",%u,%llu", r->batch, (unsigned long long)r->stage_calls);
+		put_num(f, r->stage_entry, "%.2f");
+		put_num(f, r->stage_call, "%.2f");
+		put_num(f, r->stage_exit, "%.2f");
+		put_num(f, r->stage_stamp, "%.2f");
+		fputc('\n', f);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int table_read_stages(struct run_table *t, FILE *f, char *err, size_t errlen)
+{
+	char line[1024];
+	char *field[G_FIXED + 4];
+	int col[G_FIXED];
+
+	if (!fgets(line, sizeof line, f)) {
+		snprintf(err, errlen, "empty file");
+		return -1;
+	}
+	line[strcspn(line, "\r\n")] = 0;
+	int nf = split_csv(line, field, G_FIXED + 4);
+	for (unsigned c = 0; c < G_FIXED; c++) {
+		col[c] = -1;
+		for (int i = 0; i < nf; i++)
+			if (!strcmp(field[i], stage_cols[c]))
+				col[c] = i;
+		if (col[c] < 0) {
+			snprintf(err, errlen, "no column '%s'", stage_cols[c]);
+			return -1;
+		}
+	}
+	for (unsigned lineno = 2; fgets(line, sizeof line, f); lineno++) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (!*line)
+			continue;
+		int n = split_csv(line, field, G_FIXED + 4);
+		for (int i = n; i < G_FIXED + 4; i++)
+			field[i] = "";
+		const char *bench = field[col[G_BENCH]], *path = field[col[G_PATH]];
+		unsigned batch = (unsigned)strtoul(field[col[G_BATCH]], NULL, 10);
+		struct run_row *r = (struct run_row *)table_find(t, bench, path, batch);
+		if (!r) {
+			snprintf(err, errlen, "line %u: %s on %s, batch %u, is not a row of runs.csv",
+				 lineno, bench, path, batch);
+			return -1;
+		}
+		double v[4] = { get_num(field[col[G_ENTRY]]), get_num(field[col[G_CALL]]),
+				get_num(field[col[G_EXIT]]), get_num(field[col[G_STAMP]]) };
+		unsigned long long calls = strtoull(field[col[G_CALLS]], NULL, 10);
+		for (unsigned k = 0; k < 4; k++)
+			if (isnan(v[k])) {
+				snprintf(err, errlen, "line %u: '%s' is not a number", lineno,
+					 field[col[G_ENTRY + k]]);
+				return -1;
+			}
+		if (!calls) {
+			snprintf(err, errlen, "line %u: calls '%s' is not a count", lineno, field[col[G_CALLS]]);
+			return -1;
+		}
+		r->stage_calls = calls;
+		r->stage_entry = v[0], r->stage_call = v[1], r->stage_exit = v[2], r->stage_stamp = v[3];
+	}
+	return 0;
+}
+
 /* ---- meta.json: one flat object of strings ------------------------------ */
 
 void meta_set(struct meta *m, const char *key, const char *fmt, ...)

@@ -3,6 +3,7 @@
 #include "entry.h"
 #include "harness.h"
 #include "stats.h"
+#include "personality/persona_abi.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -142,6 +143,42 @@ static double timer_overhead(void)
 	return st.min;
 }
 
+/* The personality's stage timers (persona_abi.h: persona_stages), which
+ * only an image built with them keeps; an i386-ABI program asks, any other
+ * has none. Kept in static storage: below 4 GiB, as an i386 pointer must
+ * be, in these static non-PIE programs. */
+#if BENCH_ABI_I386 && BENCH_ENTRY != BENCH_ENTRY_MODESWITCH
+static struct persona_stage_counts stage_counts;
+#endif
+
+static int stages_start(void)
+{
+#if BENCH_ABI_I386 && BENCH_ENTRY != BENCH_ENTRY_MODESWITCH
+	return bsys2(PERSONA_NR_STAGES, 0, PERSONA_STAGES_RESET) == 0;
+#else
+	return 0;
+#endif
+}
+
+/* The record's stage fields: ticks per timed call, each stage with one
+ * stamp in it (stamp says how much); "" when there are none. */
+static void stages_read(char *out, size_t n)
+{
+	out[0] = 0;
+#if BENCH_ABI_I386 && BENCH_ENTRY != BENCH_ENTRY_MODESWITCH
+	if (bsys2(PERSONA_NR_STAGES, BPTR(&stage_counts), 0) != 0 || !stage_counts.calls)
+		return;
+	double k = (double)stage_counts.calls;
+	snprintf(out, n, "\tstage_calls=%llu\tstage_entry=%.2f\tstage_call=%.2f"
+		 "\tstage_exit=%.2f\tstage_stamp=%.2f",
+		 (unsigned long long)stage_counts.calls, (double)stage_counts.entry / k,
+		 (double)stage_counts.call / k, (double)stage_counts.exit / k,
+		 (double)stage_counts.stamp / k);
+#else
+	(void)n;
+#endif
+}
+
 void bench_run(const struct bench_case *c)
 {
 	const double target = min_ms * 1e-3 * tsc_hz;
@@ -170,9 +207,15 @@ void bench_run(const struct bench_case *c)
 	stats_compute(samples, (size_t)reps, &loop);
 	double loop_per_call = loop.median / batch;
 
+	int stages = stages_start();     /* timed over the repetitions alone */
 	for (int i = 0; i < reps; i++)
 		samples[i] = stats_per_call(time_once(c->fn, n, c->cookie), tov,
 					    n * batch, loop_per_call);
+	char stage_fields[256];
+	if (stages)
+		stages_read(stage_fields, sizeof stage_fields);
+	else
+		stage_fields[0] = 0;
 	/* The samples go into the record as they ran (stats_compute sorts). */
 	char list[BENCH_RECORD_MAX / 2];
 	size_t used = 0;
@@ -195,10 +238,10 @@ void bench_run(const struct bench_case *c)
 
 	record("kind=result\tbench=%s\tbatch=%u\tstatus=ok\tentry=%s\tabi=%s\tbits=%d"
 	       "\titerations=%llu\treps=%d\tticks_min=%.2f\tticks_median=%.2f"
-	       "\tticks_p99=%.2f\ttimer_overhead=%.2f\tloop_overhead=%.3f\ttsc_hz=%.0f\tsamples=%s",
+	       "\tticks_p99=%.2f\ttimer_overhead=%.2f\tloop_overhead=%.3f\ttsc_hz=%.0f%s\tsamples=%s",
 	       c->bench, batch, BENCH_ENTRY_NAME, BENCH_ABI_I386 ? "i386" : "x86-64", (int)sizeof(void *) * 8,
 	       (unsigned long long)(n * batch), reps, st.min, st.median, st.p99,
-	       tov, loop_per_call, tsc_hz, list);
+	       tov, loop_per_call, tsc_hz, stage_fields, list);
 }
 
 void bench_na(const char *bench, unsigned batch, const char *reason)

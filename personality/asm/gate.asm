@@ -21,6 +21,7 @@
 %include "thread_self.inc"
 %include "frame.inc"
 %include "fast_routine.inc"
+%include "stages.inc"
 
 %define __NR_rt_sigreturn 15		; x86-64 (asm/unistd_64.h)
 %define __NR_clone 56
@@ -45,6 +46,7 @@
 	mov	esp, esp		; rsp = the i386 esp, zero-extended
 	pushfq				; [rsp+16] = i386 eflags, untouched yet
 %if %2
+	STAGE_GATE_IN
 	; a call with a return address may take the express lane, which
 	; comes back to %%full when it cannot
 	mov	r13d, %1
@@ -205,6 +207,7 @@ persona_gate_express:
 	THREAD_STATS r14, r12
 	test	r10, r10
 	jz	.answer_gate
+	STAGE_LANE_IN r14
 	lea	r15, [rel .count_way]
 	jmp	r10			; frame eax = the result, the number counted
 .count_way:
@@ -212,15 +215,18 @@ persona_gate_express:
 	SIGSTATE_IDLE r12, rax, .signals
 	; back, the segment registers as they came. No ret on the way: the
 	; first ret after the syscall would mispredict (persona_trap6 tells
-	; why), so eflags is restored here in 64-bit code and one far jump
+	; why), so the flags are restored here in 64-bit code and one far jump
 	; lands on the return address itself, with a far pointer written
-	; below the i386 esp. Where eflags has TF (the first 64-bit
-	; instruction would trap) or AC (the far pointer may be unaligned),
+	; below the i386 esp. The lane changed only the arithmetic flags,
+	; which come back without popfq. Where eflags has TF (a debug trap
+	; stepping through the lane) or AC (the far pointer may be unaligned),
 	; the 32-bit tail of persona_gate_leave restores eflags instead.
+	STAGE_LANE_OUT r14
 	test	dword [rsp], EFLAGS_TF_AC
 	jnz	.leave_by_tail
 	mov	r8d, [rsp + 8]		; the return address
-	popfq				; rsp = the i386 esp, the return address on top
+	ARITH_FLAGS_BACK [rsp]
+	lea	rsp, [rsp + 8]		; rsp = the i386 esp, the return address on top
 	mov	[rsp - 8], r8d		; m16:32: the return address ...
 	mov	r8w, [rel persona_user32_cs]
 	mov	[rsp - 4], r8w		; ... and the 32-bit code segment

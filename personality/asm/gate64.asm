@@ -14,6 +14,7 @@
 %include "frame.inc"
 %include "thread_self.inc"
 %include "fast_routine.inc"
+%include "stages.inc"
 
 %define USER64_CS 0x33
 %define FRAME_ROOM ((FRAME_SIZE + 15) & ~15)
@@ -60,6 +61,7 @@ persona_gate_int80_64:
 	push	r13			; r13 = the thread (lane)
 	push	r14			; r14 = its counts (lane)
 	push	r15			; r15 = the fast routine's way back (lane)
+	STAGE_GATE_IN
 	mov	r12, rsp
 	sub	rsp, FRAME_ROOM
 	and	rsp, -16		; the SysV call alignment
@@ -75,24 +77,18 @@ persona_gate_int80_64:
 	THREAD_FROM_GS r13, r11, r11d, .main
 .thread:
 	THREAD_STATS r14, r13
-	lea	r15, [rel .counted]
 	test	r10, r10
 	jz	.answer_gate
+	STAGE_LANE_IN r14
+	lea	r15, [rel .counted]
 	jmp	r10			; frame eax = the result, the number counted
 .counted:
 	inc	qword [r14 + STATS_way + WAY_INT80_64_ID * 8]
 	SIGSTATE_IDLE r13, rax, .signals
+	STAGE_LANE_OUT r14
 .out:
-	; the caller's arithmetic flags back, without popfq (which costs 11
-	; ticks a call on the AMD EPYC host of results/): sahf loads SF ZF AF
-	; PF CF, an add that overflows exactly when OF was set loads OF. The
-	; lane changes no other flag; the C side restores them all first.
-	mov	eax, [r12 + SAVED_QWORDS * 8]	; al = SF ZF AF PF CF, ah bit 3 = OF
-	shl	ah, 4
-	and	ah, 0x80
-	add	ah, 0x80		; OF = the caller's OF
-	mov	ah, al
-	sahf
+	; the caller's arithmetic flags back (the C side restored them all)
+	ARITH_FLAGS_BACK [r12 + SAVED_QWORDS * 8]
 	movsxd	rax, dword [rbx + FRAME_eax]
 	mov	rsp, r12
 	pop	r15

@@ -21,6 +21,7 @@
 ; while the call may have blocked.
 
 %include "asm-offsets.inc"
+%include "stages.inc"
 
 %define ECANCELED 125
 
@@ -88,8 +89,10 @@ persona_submit_syscall equ persona_submit.syscall
 ; already and would only spill them into a message to load them back.
 ;  IN:  eax = native number; rdi, rsi, rdx, r10, r8, r9 = arguments;
 ;       rbp = where to go on (reached by jmp, not call: see below)
+;       r14 = the calling thread's struct persona_stats (the stage timers
+;       of a PERSONA_STAGES image stamp there: stages.inc)
 ;  OUT: rax = result or -errno, and a jump to rbp. Clobbers rcx, r11 (the
-;       syscall instruction).
+;       syscall instruction); with the stage timers rdx too.
 ; Why no ret: on hosts whose kernel refills or poisons the return-stack
 ; predictor on the way back to user space (retpolines with RSB filling, the
 ; SRSO "safe RET" mitigation), the first ret after a syscall mispredicts,
@@ -100,7 +103,9 @@ persona_submit_syscall equ persona_submit.syscall
 ; the fast path returns by jumps from here to the i386 caller.
 global persona_trap6:function (persona_trap6.end - persona_trap6)
 persona_trap6:
+	STAGE_BEFORE_TRAP
 	syscall
+	STAGE_AFTER_TRAP
 	jmp	rbp
 .end:
 

@@ -51,6 +51,7 @@ static int one(const char *what, int way, uint32_t nr, uint32_t arg0, uint32_t f
 int main(void)
 {
 	static const uint32_t patterns[] = { 0, FLAGS_KEPT, FLAG_DF, FLAGS_KEPT | FLAG_DF, 0x1 | 0x40,
+					     0x800 /* OF alone */, 0x800 | 0x80 | 0x4,
 					     FLAG_AC | FLAG_DF | 0x1 };
 	int bad = 0;
 	long pid = getpid(), ppid = getppid();

@@ -121,6 +121,7 @@ static int one(const char *what, int site, uint32_t arg0, uint64_t flags, long w
 int main(void)
 {
 	static const uint64_t patterns[] = { 0, FLAGS_KEPT, FLAG_DF, FLAGS_KEPT | FLAG_DF, 0x1 | 0x40,
+					     0x800 /* OF alone */, 0x800 | 0x80 | 0x4,
 					     FLAG_AC | FLAG_DF | 0x1 };
 	int bad = 0;
 	long pid = getpid(), ppid = getppid();

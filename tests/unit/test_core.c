@@ -67,6 +67,10 @@ static void pass_row_runs_native_call(void **state)
 	(void)state;
 	assert_int_equal(p32(I386_NR_getppid, 0, 0, 0, 0, 0, 0), getppid());
 	assert_int_equal(p32(I386_NR_persona_gate, 1234, 0, 0, 0, 0, 0), 1234);
+	/* persona_stages: an image built without the stage timers says so;
+	 * an unknown flag is refused first */
+	assert_int_equal(p32(I386_NR_persona_stages, 0, 0, 0, 0, 0, 0), -EOPNOTSUPP);
+	assert_int_equal(p32(I386_NR_persona_stages, 0, 2, 0, 0, 0, 0), -EINVAL);
 }
 
 /* Widening per argument type; each row names its own line. */

@@ -15,6 +15,7 @@
 #include "personality/persona_abi.h"
 
 _Static_assert(PERSONA_NR_BATCH == I386_NR_persona_batch, "persona_abi.h and the table agree");
+_Static_assert(PERSONA_NR_STAGES == I386_NR_persona_stages, "persona_abi.h and the table agree");
 _Static_assert(PERSONA_NR_GATE == I386_NR_persona_gate, "persona_abi.h and the table agree");
 
 /* Declarations of every handler the table names. */
@@ -206,4 +207,26 @@ int32_t persona_syscall(struct i386_frame *f)
 XL(persona_gate)
 {
 	return (int32_t)ARG0(f);
+}
+
+/* persona_stages: the calling thread's stage timers (persona_abi.h; the
+ * lanes and persona_trap6 write them: personality/asm/stages.inc). */
+#ifdef PERSONA_STAGES
+#define STAGES_BUILT 1
+#else
+#define STAGES_BUILT 0
+#endif
+XL(persona_stages)
+{
+	struct persona_stage_counts *sum = &persona_stats_self()->stages.sum;
+
+	if (ARG1(f) & ~PERSONA_STAGES_RESET)
+		return -EINVAL;
+	if (!STAGES_BUILT)
+		return -EOPNOTSUPP;
+	if (ARG0(f) && copy_to_user(ARG0(f), sum, sizeof(*sum)) < 0)
+		return -EFAULT;
+	if (ARG1(f) & PERSONA_STAGES_RESET)
+		*sum = (struct persona_stage_counts){ 0 };
+	return 0;
 }

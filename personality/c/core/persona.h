@@ -18,6 +18,7 @@
 #include <asm-generic/errno.h>
 #include "sys/msg.h"
 #include "core/frame.h"
+#include "personality/persona_abi.h"    /* struct persona_stage_counts */
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -104,6 +105,16 @@ const char *persona_name(uint32_t nr);   /* i386 name or NULL */
 
 /* Process-wide personality state (one per process; threads get per-thread
  * state in struct persona_thread, found by the gate from the %gs slot). */
+/* The stage timers of the express lanes (personality/asm/stages.inc): TSC
+ * stamps of the call in flight, and the ticks summed per stage over the
+ * calls timed. Written only by an image built with PERSONA_STAGES (make
+ * STAGES=1: the bench's stages variant); read by persona_stages
+ * (persona_abi.h). */
+struct persona_stage_clock {
+	uint64_t t0, t1, t2;    /* lane in, before the syscall, after it; 0: none in flight */
+	struct persona_stage_counts sum;
+};
+
 struct persona_stats {
 	uint64_t calls[1024 + 8];         /* per i386 number (private numbers folded at the end) */
 	uint64_t way[WAY_COUNT];          /* per way in */
@@ -112,6 +123,7 @@ struct persona_stats {
 	uint64_t sites_guarded;           /* made to fault instead (--reflect=startup) */
 	uint64_t enosys_logged[1024 / 64 + 1];   /* bitmap: -ENOSYS logged once per number */
 	uint64_t refused;                 /* calls refused (ENOSYS, an unknown ioctl or option): process-wide */
+	struct persona_stage_clock stages; /* the stage timers (image built with PERSONA_STAGES) */
 };
 extern struct persona_stats persona_stats;
 /* Set (core/state.c's) once the program has made a second thread

@@ -52,6 +52,15 @@ void asm_offsets(void)
 	OFFSET(STATS_calls, persona_stats, calls);
 	OFFSET(STATS_way, persona_stats, way);
 	OFFSET(OPTS_trace, persona_opts, trace);
+	/* the stage timers (stages.inc) */
+	OFFSET(STATS_stage_t0, persona_stats, stages.t0);
+	OFFSET(STATS_stage_t1, persona_stats, stages.t1);
+	OFFSET(STATS_stage_t2, persona_stats, stages.t2);
+	OFFSET(STATS_stage_calls, persona_stats, stages.sum.calls);
+	OFFSET(STATS_stage_entry, persona_stats, stages.sum.entry);
+	OFFSET(STATS_stage_call, persona_stats, stages.sum.call);
+	OFFSET(STATS_stage_exit, persona_stats, stages.sum.exit);
+	OFFSET(STATS_stage_stamp, persona_stats, stages.sum.stamp);
 	/* the gate's per-thread state and the fixed layout (core/state.h, personality/layout.h);
 	 * addresses above 2 GiB print negative: NASM users mask them with U32() */
 	OFFSET(THREAD_frame, persona_thread, frame);
