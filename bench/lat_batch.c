@@ -1,6 +1,7 @@
 /* bench/lat_batch.c — the personality's batch entry (PERSONA_NR_BATCH):
  * N calls handed over in one entry, per-call cost at each batch size, for a
- * null-class call (getppid) and a 1-byte write to /dev/null.
+ * null-class call (getppid), a 1-byte write to /dev/null and a 1-byte read
+ * from /dev/zero.
  *
  *   lat_batch --route direct|ring|table
  *
@@ -24,6 +25,7 @@
 
 static struct persona_batch_call calls[BENCH_BATCH_MAX];
 static const char devnull[] = "/dev/null";
+static const char devzero[] = "/dev/zero";
 static char buf[64];
 
 struct batch_cookie {
@@ -121,9 +123,16 @@ int main(int argc, char **argv)
 	long fd = bsys2(BNR_OPEN, BPTR(devnull), O_WRONLY);
 	if (fd < 0) {
 		na_every_size("write", "open /dev/null", fd);
-		return 0;
+	} else {
+		fill(__NR_write, fd, BPTR(buf), 1);
+		run_op("write", route);
 	}
-	fill(__NR_write, fd, BPTR(buf), 1);
-	run_op("write", route);
+	fd = bsys2(BNR_OPEN, BPTR(devzero), O_RDONLY);
+	if (fd < 0) {
+		na_every_size("read", "open /dev/zero", fd);
+	} else {
+		fill(__NR_read, fd, BPTR(buf), 1);
+		run_op("read", route);
+	}
 	return 0;
 }

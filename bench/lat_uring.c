@@ -1,7 +1,8 @@
 /* bench/lat_uring.c — the raw io_uring baseline for the batch benchmarks:
  * the same operations as lat_batch (a no-op for the null class, a 1-byte
- * write to /dev/null at the file position (offset -1), the operation write(2)
- * does and the personality submits) submitted N at a time with one io_uring_enter that
+ * write to /dev/null and a 1-byte read from /dev/zero at the file position
+ * (offset -1), the operations write(2) and read(2) do and the personality
+ * submits) submitted N at a time with one io_uring_enter that
  * waits for all N, per-call cost at each batch size. 64-bit, liburing. */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +17,17 @@
 static struct io_uring ring;
 static char buf[64];
 
-enum op { OP_NOP, OP_WRITE };
+enum op { OP_NOP, OP_WRITE, OP_READ };
+
+static void prep(struct io_uring_sqe *sqe, enum op op, int fd)
+{
+	if (op == OP_NOP)
+		io_uring_prep_nop(sqe);
+	else if (op == OP_WRITE)
+		io_uring_prep_write(sqe, fd, buf, 1, (uint64_t)-1);
+	else
+		io_uring_prep_read(sqe, fd, buf, 1, (uint64_t)-1);
+}
 
 struct uring_cookie {
 	enum op op;
@@ -28,13 +39,8 @@ static void uring_loop(uint64_t iterations, void *cookie)
 {
 	const struct uring_cookie *u = cookie;
 	for (uint64_t i = 0; i < iterations; i++) {
-		for (unsigned k = 0; k < u->count; k++) {
-			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-			if (u->op == OP_NOP)
-				io_uring_prep_nop(sqe);
-			else
-				io_uring_prep_write(sqe, u->fd, buf, 1, (uint64_t)-1);
-		}
+		for (unsigned k = 0; k < u->count; k++)
+			prep(io_uring_get_sqe(&ring), u->op, u->fd);
 		io_uring_submit_and_wait(&ring, u->count);
 		io_uring_cq_advance(&ring, u->count);
 	}
@@ -45,13 +51,8 @@ static int probe(const struct uring_cookie *u, char *why, size_t n)
 {
 	struct uring_cookie big = *u;
 	big.count = BENCH_BATCH_MAX;
-	for (unsigned k = 0; k < big.count; k++) {
-		struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-		if (u->op == OP_NOP)
-			io_uring_prep_nop(sqe);
-		else
-			io_uring_prep_write(sqe, u->fd, buf, 1, (uint64_t)-1);
-	}
+	for (unsigned k = 0; k < big.count; k++)
+		prep(io_uring_get_sqe(&ring), u->op, u->fd);
 	int r = io_uring_submit_and_wait(&ring, big.count);
 	if (r < 0) {
 		snprintf(why, n, "io_uring_submit_and_wait: %s", strerror(-r));
@@ -102,15 +103,22 @@ int main(void)
 	if (r < 0) {
 		na_every_size("null", "io_uring_queue_init", r);
 		na_every_size("write", "io_uring_queue_init", r);
+		na_every_size("read", "io_uring_queue_init", r);
 		return 0;
 	}
 	run_op("null", OP_NOP, -1);
 	int fd = open("/dev/null", O_WRONLY);
 	if (fd < 0) {
 		na_every_size("write", "open /dev/null", -errno);
-		return 0;
+	} else {
+		run_op("write", OP_WRITE, fd);
+		close(fd);
 	}
-	run_op("write", OP_WRITE, fd);
+	fd = open("/dev/zero", O_RDONLY);
+	if (fd < 0)
+		na_every_size("read", "open /dev/zero", -errno);
+	else
+		run_op("read", OP_READ, fd);
 	io_uring_queue_exit(&ring);
 	return 0;
 }

@@ -219,7 +219,7 @@ const struct bench_def *bench_find(const char *name);
 extern const struct bench_def bench_singles[];
 extern const unsigned bench_nsingles;
 /* The batch benchmarks measure these operations (lat_batch, lat_uring). */
-#define BATCH_OPS "null", "write"
+#define BATCH_OPS "null", "write", "read"
 
 /* The private "bench" names for --only: every single one, and "batch". */
 #define BENCH_ONLY_BATCH "batch"

@@ -83,6 +83,7 @@ static const struct batch_op {
 	int ring;               /* io_uring has the operation */
 } batch_ops[] = {
 	{ "write", "write", 1 },
+	{ "read",  "read", 1 },
 	{ "null",  "getppid", 0 },
 };
 

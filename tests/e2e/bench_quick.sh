@@ -114,7 +114,7 @@ check "persona bench --only batch exits 0" "$?" 0
 if grep -q "^write,pers-batch-uring,128,.*,ok," "$t/batch/runs.csv" 2>/dev/null &&
    grep -q "^write,pers-batch-direct,128,.*,ok," "$t/batch/runs.csv"; then
 	n_cross=$(grep -c "^Crossover: " "$t/batch/report.md")
-	check "report.md: one crossover line per batch operation" "$n_cross" 2
+	check "report.md: one crossover line per batch operation" "$n_cross" 3
 else
 	skip "report.md: one crossover line per batch operation" "the batch routes were not both measured here"
 fi

@@ -70,9 +70,9 @@ done
 check "tune.csv has the columns" "${missing:-none}" none
 check "variant is untuned or tuned" \
 	"$(tail -n +2 "$t/run/tune.csv" | cut -d, -f2 | sort -u | tr '\n' ' ')" "tuned untuned "
-# 7 single benchmarks and 3 batch paths (the table's route, direct, ring) x 2
+# 7 single benchmarks and 3 batch paths (the table's route, direct, ring) x 3
 # operations x 8 sizes, each twice
-check "one row per figure and variant" "$(tail -n +2 "$t/run/tune.csv" | wc -l | tr -d ' ')" 110
+check "one row per figure and variant" "$(tail -n +2 "$t/run/tune.csv" | wc -l | tr -d ' ')" 158
 check "every tuned row has a verdict" \
 	"$(awk -F, 'NR > 1 && $2 == "tuned" && $11 !~ /^(faster|within|unresolved|slower)$/' "$t/run/tune.csv" | wc -l | tr -d ' ')" 0
 check "every figure was measured" \

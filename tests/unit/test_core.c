@@ -185,6 +185,58 @@ static void batch_entry_runs_i386_calls(void **state)
 	assert_int_equal(p32(I386_NR_persona_batch, unmapped_low(), 1, 0, 0, 0, 0), -EFAULT);
 }
 
+/* A batch of calls the ring does (ring.c: straight from the calls onto the
+ * ring) gives what the direct route gives: results, links, order of the
+ * data; a call the ring does not take (a reserved field) sends the whole
+ * batch the general way, with the same answers. */
+static void ring_batch_matches_direct(void **state)
+{
+	char *low = lowmem(4096);
+	struct persona_batch_call *c = (struct persona_batch_call *)(void *)(low + 1024);
+	static const uint32_t routes[] = { PERSONA_ROUTE_RING, PERSONA_ROUTE_DIRECT, PERSONA_ROUTE_TABLE };
+	int32_t want[7];
+	(void)state;
+	persona_test_init();
+	memcpy(low, "abcdefgh", 8);
+	for (unsigned r = 0; r < 3; r++)
+		for (int bad = 0; bad < 2; bad++) {
+			int p[2];
+			char got[16] = "";
+			assert_int_equal(pipe(p), 0);
+			uint32_t w = (uint32_t)p[1], n = bad ? 7 : 6;
+			c[0] = (struct persona_batch_call){ .nr = I386_NR_write, .flags = PERSONA_BATCH_LINKED,
+				.args = { w, (uint32_t)LOW(low), 2 } };      /* a link to nothing */
+			c[1] = (struct persona_batch_call){ .nr = I386_NR_write, .args = { w, (uint32_t)LOW(low + 2), 2 } };
+			c[2] = (struct persona_batch_call){ .nr = I386_NR_write, .args = { (uint32_t)-1, (uint32_t)LOW(low), 1 } };
+			c[3] = (struct persona_batch_call){ .nr = I386_NR_write, .flags = PERSONA_BATCH_LINKED,
+				.args = { w, (uint32_t)LOW(low), 1 } };
+			c[4] = (struct persona_batch_call){ .nr = I386_NR_pwrite64, .args = { w, (uint32_t)LOW(low), 1, 0, 0 } };
+			c[5] = (struct persona_batch_call){ .nr = I386_NR_write, .args = { w, (uint32_t)LOW(low + 4), 4 } };
+			c[6] = (struct persona_batch_call){ .nr = I386_NR_write, .reserved = 1,
+				.args = { w, (uint32_t)LOW(low), 1 } };
+			assert_int_equal(p32(I386_NR_persona_batch, LOW(c), n, routes[r], 0, 0, 0), n);
+			close(p[1]);
+			assert_true(read(p[0], got, sizeof(got) - 1) >= 0);
+			close(p[0]);
+			if (strcmp(got, "abcdefgh"))
+				fail_msg("route %u%s: the pipe got \"%s\"", routes[r], bad ? " (with a refused call)" : "", got);
+			if (r == 0 && !bad)
+				for (int i = 0; i < 6; i++)
+					want[i] = c[i].result;
+			for (uint32_t i = 0; i < 6; i++)
+				if (c[i].result != want[i])
+					fail_msg("route %u%s: call %u gave %d, the ring %d", routes[r],
+						 bad ? " (with a refused call)" : "", i, c[i].result, want[i]);
+			if (bad)
+				assert_int_equal(c[6].result, -EINVAL);
+		}
+	assert_int_equal(want[0], 2);
+	assert_int_equal(want[2], -EBADF);
+	assert_int_equal(want[3], -ECANCELED);
+	assert_int_equal(want[4], -ESPIPE);
+	assert_int_equal(want[5], 4);
+}
+
 static void uaccess_survives_bad_pointers(void **state)
 {
 	char buf[16], *low = lowmem(4096);
@@ -229,6 +281,7 @@ int main(void)
 		cmocka_unit_test(linked_message_cancelled_after_failure),
 		cmocka_unit_test(routes_give_identical_results),
 		cmocka_unit_test(batch_entry_runs_i386_calls),
+		cmocka_unit_test(ring_batch_matches_direct),
 		cmocka_unit_test(uaccess_survives_bad_pointers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -47,6 +47,9 @@ XL(persona_batch)
 		return -EINVAL;
 	if (copy_from_user(calls, ARG0(f), count * sizeof(calls[0])))
 		return -EFAULT;
+	/* every call one the ring does: straight onto it (ring.c) */
+	if (route != PERSONA_ROUTE_DIRECT && persona_ring_calls(calls, count, route == PERSONA_ROUTE_TABLE))
+		goto done;
 	p.n = 0;
 	p.ring_ok = 1;
 	p.thr = 1;
@@ -93,6 +96,7 @@ XL(persona_batch)
 		c->result = persona_syscall(&sub);
 	}
 	flush(&p, calls, route);
+done:
 	/* One copy back: the calls as they came in, with their results. */
 	if (copy_to_user(ARG0(f), calls, count * sizeof(calls[0])))
 		return -EFAULT;

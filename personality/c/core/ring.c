@@ -13,6 +13,7 @@
 #include "core/persona.h"
 #include "core/plock.h"
 #include "core/sysent_types.h"
+#include "core/lfs.h"
 #include <linux/io_uring.h>
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
@@ -77,15 +78,16 @@ unavailable:
 	return -1;
 }
 
-/* The io_uring operation that does what a native call does, or -1. */
+/* The io_uring operation that does what a native call does, or -1.
+ * pread64 and pwrite64 are not among them: io_uring takes an offset of -1
+ * as "the file position" where the call says EINVAL, and on a pipe or a
+ * socket it ignores the offset where the call says ESPIPE. */
 static int ring_op_of(uint32_t native_nr)
 {
 	switch (native_nr) {
 	case __NR_read:
-	case __NR_pread64:
 		return IORING_OP_READ;
 	case __NR_write:
-	case __NR_pwrite64:
 		return IORING_OP_WRITE;
 	case __NR_readv:
 		return IORING_OP_READV;
@@ -115,12 +117,6 @@ static void ring_prep(struct io_uring_sqe *s, const struct sysmsg *m, int op)
 		s->len = (uint32_t)m->args[2];
 		s->off = (uint64_t)-1;          /* the file position, as read(2) */
 		break;
-	case __NR_pread64:
-	case __NR_pwrite64:
-		s->addr = m->args[1];
-		s->len = (uint32_t)m->args[2];
-		s->off = m->args[3];
-		break;
 	case __NR_fdatasync:
 		s->fsync_flags = IORING_FSYNC_DATASYNC;
 		break;
@@ -134,43 +130,36 @@ int persona_ring_can(uint32_t native_nr)
 	return ring_op_of(native_nr) >= 0;
 }
 
-/* Run msgs[0..count) as one io_uring submission; -1 if the ring cannot take
- * the batch (then nothing has run and the caller takes the direct route). */
-static long ring_run(struct sysmsg *msgs, uint32_t count)
+/* The ring, taken for one batch: set up on first use; 0, or -1 when
+ * io_uring is unavailable or the batch is too large for it. */
+static int ring_ready(uint32_t count)
 {
-	uint32_t tail, head, i, seen = 0;
-	struct sysmsg enter;
-
 	if (count > RING_ENTRIES)
 		return -1;
 	if (ring.fd == -1)
 		ring_setup();
-	if (ring.fd < 0)
-		return -1;
-	for (i = 0; i < count; i++)             /* all or nothing: check first */
-		if (ring_op_of(msgs[i].nr) < 0)
-			return -1;
-	tail = *ring.sq_tail;
-	uint32_t mask = *ring.sq_mask;
-	for (i = 0; i < count; i++) {
-		uint32_t idx = (tail + i) & mask;
-		struct io_uring_sqe *s = &ring.sqes[idx];
+	return ring.fd < 0 ? -1 : 0;
+}
 
-		ring_prep(s, &msgs[i], ring_op_of(msgs[i].nr));
-		s->user_data = i;
-		if (i + 1 < count && (msgs[i + 1].flags & SYSMSG_LINKED))
-			s->flags |= IOSQE_IO_LINK;
-		ring.sq_array[idx] = idx;
-	}
-	__atomic_store_n(ring.sq_tail, tail + count, __ATOMIC_RELEASE);
+/* The count SQEs filled from the tail on go in with one io_uring_enter;
+ * each result lands in msgs[user_data] (marked done) or, with msgs NULL,
+ * in calls[user_data]. */
+static void ring_enter(uint32_t count, struct sysmsg *msgs, struct persona_batch_call *calls)
+{
+	uint32_t head, seen = 0;
+	struct sysmsg enter;
 
+	__atomic_store_n(ring.sq_tail, *ring.sq_tail + count, __ATOMIC_RELEASE);
 	enter = (struct sysmsg){ .nr = __NR_io_uring_enter,
 		.args = { (uint64_t)ring.fd, count, count, IORING_ENTER_GETEVENTS, 0, 0 } };
 	persona_submit(&enter, 1);
 	if (sysmsg_failed(enter.result) && enter.result != -EINTR) {
-		for (i = 0; i < count; i++)
-			msgs[i].result = enter.result, msgs[i].flags |= SYSMSG_DONE;
-		return count;
+		for (uint32_t i = 0; i < count; i++)
+			if (msgs)
+				msgs[i].result = enter.result, msgs[i].flags |= SYSMSG_DONE;
+			else
+				calls[i].result = (int32_t)enter.result;
+		return;
 	}
 	while (seen < count) {
 		head = *ring.cq_head;
@@ -183,13 +172,95 @@ static long ring_run(struct sysmsg *msgs, uint32_t count)
 		}
 		struct io_uring_cqe *c = &ring.cqes[head & *ring.cq_mask];
 		if (c->user_data < count) {
-			msgs[c->user_data].result = c->res;
-			msgs[c->user_data].flags |= SYSMSG_DONE;
+			if (msgs) {
+				msgs[c->user_data].result = c->res;
+				msgs[c->user_data].flags |= SYSMSG_DONE;
+			} else {
+				calls[c->user_data].result = c->res;
+			}
 			seen++;
 		}
 		__atomic_store_n(ring.cq_head, head + 1, __ATOMIC_RELEASE);
 	}
+}
+
+/* The SQE for the i-th of a batch's operations, in the submission ring. */
+static struct io_uring_sqe *ring_slot(uint32_t i)
+{
+	uint32_t idx = (*ring.sq_tail + i) & *ring.sq_mask;
+
+	ring.sq_array[idx] = idx;
+	return &ring.sqes[idx];
+}
+
+/* Run msgs[0..count) as one io_uring submission; -1 if the ring cannot take
+ * the batch (then nothing has run and the caller takes the direct route). */
+static long ring_run(struct sysmsg *msgs, uint32_t count)
+{
+	uint32_t i;
+
+	if (ring_ready(count))
+		return -1;
+	for (i = 0; i < count; i++)             /* all or nothing: check first */
+		if (ring_op_of(msgs[i].nr) < 0)
+			return -1;
+	for (i = 0; i < count; i++) {
+		struct io_uring_sqe *s = ring_slot(i);
+
+		ring_prep(s, &msgs[i], ring_op_of(msgs[i].nr));
+		s->user_data = i;
+		if (i + 1 < count && (msgs[i + 1].flags & SYSMSG_LINKED))
+			s->flags |= IOSQE_IO_LINK;
+	}
+	ring_enter(count, msgs, NULL);
 	return count;
+}
+
+/* A persona_batch straight onto the ring, one copy between the program's
+ * calls and the kernel's: each call's message is built in place from its
+ * i386 arguments as the table widens them, its SQE filled from that, and
+ * each CQE's result stored in its call; no array of messages between
+ * (batch.c's general path keeps one, for the direct route and for batches
+ * that mix rows). With table_route, only rows whose route is the ring and
+ * a batch that reaches their thresholds. A link flag on the first call
+ * links it to nothing, as on the general path. 1 when the whole batch ran
+ * so; 0 when some call cannot (a row the ring does not do, a descriptor
+ * lfs.c must see, a flag or reserved field that batch.c refuses): then
+ * nothing has run and the caller takes the general path;
+ * also 0 when the ring is unavailable or another thread holds it. */
+int persona_ring_calls(struct persona_batch_call *calls, uint32_t count, int table_route)
+{
+	uint32_t free_ = 0;
+	int done = 0;
+
+	if (!__atomic_compare_exchange_n(&persona_ring_lock, &free_, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return 0;
+	if (ring_ready(count))
+		goto out;
+	for (uint32_t i = 0; i < count; i++) {
+		const struct persona_batch_call *c = &calls[i];
+		const struct sysent *e = persona_lookup(c->nr);
+		struct sysmsg m;
+		int op;
+
+		if (!e || e->kind != K_PASS || c->reserved || (c->flags & ~PERSONA_BATCH_LINKED) ||
+		    (table_route && (e->route != ROUTE_RING || count < e->thr)) ||
+		    (op = ring_op_of((uint32_t)e->tnr)) < 0 ||
+		    (persona_lfs_watching(e->lfs) && persona_lfs_needed(e->nr, c->args)))
+			goto out;               /* the tail has not moved: nothing runs */
+		m.nr = (uint32_t)e->tnr;
+		persona_widen(e, c->args, m.args);
+		struct io_uring_sqe *s = ring_slot(i);
+		ring_prep(s, &m, op);
+		s->user_data = i;
+		if (i + 1 < count && (calls[i + 1].flags & PERSONA_BATCH_LINKED))
+			s->flags |= IOSQE_IO_LINK;
+	}
+	ring_enter(count, NULL, calls);
+	done = 1;
+out:
+	__atomic_store_n(&persona_ring_lock, 0, __ATOMIC_RELEASE);
+	return done;
 }
 
 /* One ring per process: a thread that finds it in use by another (whose
