@@ -16,6 +16,7 @@
 #include "sys/doctor/hostcaps.h"
 #include "bench/lib/batch.h"
 #include "bench/lib/harness.h"
+#include "bench/lib/stats.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,8 +36,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define QUICK_REPS    11
-#define FULL_REPS     31
+#define QUICK_REPS    11        /* in QUICK_ROUNDS rounds */
+#define QUICK_ROUNDS  1
+#define FULL_REPS     33        /* in all: FULL_REPS / FULL_ROUNDS a round */
+#define FULL_ROUNDS   3
+_Static_assert(FULL_REPS % FULL_ROUNDS == 0 && FULL_REPS / FULL_ROUNDS >= 11,
+	       "a round runs at least the harness's least number of repetitions");
 #define MIN_MS        10        /* each repetition lasts at least this */
 #define IDLE_LIMIT_S  30        /* a child silent this long is stuck
 				 * (PERSONA_BENCH_IDLE_S overrides) */
@@ -63,6 +68,9 @@ struct job {
 	const struct path_def *path;
 	const char *bench;      /* single-call bench, or NULL for a batch path */
 	char prog[4096];
+	size_t first;           /* its rows: the table's first..first+nrows */
+	unsigned nrows;
+	int measured;           /* its rows are measured, round after round */
 };
 
 static const unsigned batch_sizes[] = { BENCH_BATCH_SIZES };
@@ -317,6 +325,7 @@ static void collect_meta(struct meta *m, int argc, char **argv, const struct ben
 	meta_set(m, "persona", "%s", persona);
 	meta_set(m, "events", "%s", o->events ? o->events : COUNTERS_DEFAULT);
 	meta_set(m, "repetitions", "%d", o->quick ? QUICK_REPS : FULL_REPS);
+	meta_set(m, "rounds", "%d", o->quick ? QUICK_ROUNDS : FULL_ROUNDS);
 	meta_set(m, "min_ms_per_repetition", "%d", MIN_MS);
 	meta_set(m, "quick", "%s", o->quick ? "yes" : "no");
 	/* what this host can do, as persona doctor says: one key for every
@@ -492,13 +501,28 @@ static void fill_row(struct run_ctx *c, struct run_row *row, const struct record
 }
 
 /* Runs one job to its end; every row of it gets a figure or a reason. */
-static void run_job(struct run_ctx *c, const struct job *j)
+static void run_process(struct run_ctx *c, const struct job *j, const char **argv,
+			const char *image, struct run_row **rows, unsigned nrows);
+static void pool_row(struct run_row *row, const struct run_row *one, int first, unsigned ncounters);
+
+/* Runs one round of a job: the first makes its rows and gives each a
+ * figure or a reason; a later one runs the job's process again and pools
+ * its repetitions into the rows (pool_row). */
+static void run_job(struct run_ctx *c, struct job *j, unsigned round)
 {
 	struct run_row *rows[32];
 	unsigned nrows = 0;
 	const char *what = j->bench;
+	if (round > 0) {
+		if (!j->measured)
+			return;
+		for (nrows = 0; nrows < j->nrows; nrows++)
+			rows[nrows] = &c->t->rows[j->first + nrows];
+		goto command;
+	}
 	/* rows[] holds pointers into the table: no reallocation while filling */
 	table_reserve(c->t, sizeof rows / sizeof rows[0]);
+	j->first = c->t->n;
 	if (j->path->batch) {
 		for (unsigned b = 0; b < sizeof batch_ops / sizeof batch_ops[0]; b++)
 			for (unsigned s = 0; s < sizeof batch_sizes / sizeof batch_sizes[0]; s++) {
@@ -524,6 +548,7 @@ static void run_job(struct run_ctx *c, const struct job *j)
 		bfmt(rows[i]->path, sizeof rows[i]->path, "%s", j->path->name);
 		rows[i]->status = ROW_FAIL;
 	}
+	j->nrows = nrows;
 
 	if (j->path->only && !in_list(j->path->only, j->bench)) {
 		for (unsigned i = 0; i < nrows; i++) {
@@ -547,6 +572,7 @@ static void run_job(struct run_ctx *c, const struct job *j)
 	}
 
 	/* The command line. */
+command:;
 	const char *argv[8];
 	char image[4200] = "";
 	unsigned argc = 0;
@@ -587,6 +613,80 @@ static void run_job(struct run_ctx *c, const struct job *j)
 		return;
 	}
 
+	/* One process a round, its repetitions pooled into the rows: on a
+	 * shared host the same code runs at one of a few speeds for tens of
+	 * milliseconds to seconds at a time (the README's "Rounds"), so each
+	 * figure takes repetitions from rounds spread over the whole run, and
+	 * every path meets the host's slow spells alike. */
+	struct run_row *one = calloc(nrows, sizeof *one), *onep[32];
+	if (!one) {
+		fail_rows(rows, nrows, "out of memory");
+		return;
+	}
+	for (unsigned i = 0; i < nrows; i++) {
+		one[i] = (struct run_row){ .batch = rows[i]->batch, .status = ROW_FAIL,
+			.ticks_min = NAN, .ticks_median = NAN, .ticks_p99 = NAN,
+			.ns_median = NAN, .ratio_native = NAN, .loop_overhead = NAN };
+		memcpy(one[i].bench, rows[i]->bench, sizeof one[i].bench);
+		memcpy(one[i].path, rows[i]->path, sizeof one[i].path);
+		onep[i] = &one[i];
+	}
+	run_process(c, j, argv, image, onep, nrows);
+	for (unsigned i = 0; i < nrows; i++)
+		pool_row(rows[i], &one[i], round == 0, c->cs ? counters_count(c->cs) : 0);
+	j->measured = 1;
+	free(one);
+}
+
+/* Adds one round's row to the job's row: the first is copied; a later
+ * one's repetitions join the pool, whose statistics are taken anew; a round
+ * without a figure leaves the row without one (that round's reason). */
+static void pool_row(struct run_row *row, const struct run_row *one, int first, unsigned ncounters)
+{
+	if (first || (row->status == ROW_OK && one->status != ROW_OK)) {
+		*row = *one;
+		return;
+	}
+	if (row->status != ROW_OK)
+		return;
+	if (!row->nsamples || !one->nsamples || row->nsamples + one->nsamples > ROW_SAMPLES_MAX) {
+		row->status = ROW_FAIL;
+		bfmt(row->reason, sizeof row->reason, "a round gave no repetitions to pool");
+		return;
+	}
+	double w0 = row->nsamples, w1 = one->nsamples;
+	for (unsigned k = 0; k < ncounters; k++)
+		if (row->counter[k].state == COUNTER_OK && one->counter[k].state == COUNTER_OK)
+			row->counter[k].per_call = (row->counter[k].per_call * w0 +
+						    one->counter[k].per_call * w1) / (w0 + w1);
+	row->loop_overhead = (row->loop_overhead * w0 + one->loop_overhead * w1) / (w0 + w1);
+	if (one->iterations < row->iterations)
+		row->iterations = one->iterations;
+	if (row->stage_calls && one->stage_calls) {
+		double c0 = (double)row->stage_calls, c1 = (double)one->stage_calls;
+		row->stage_entry = (row->stage_entry * c0 + one->stage_entry * c1) / (c0 + c1);
+		row->stage_call = (row->stage_call * c0 + one->stage_call * c1) / (c0 + c1);
+		row->stage_exit = (row->stage_exit * c0 + one->stage_exit * c1) / (c0 + c1);
+		row->stage_stamp = (row->stage_stamp * c0 + one->stage_stamp * c1) / (c0 + c1);
+		row->stage_calls += one->stage_calls;
+	}
+	memcpy(row->samples + row->nsamples, one->samples, one->nsamples * sizeof one->samples[0]);
+	row->nsamples += one->nsamples;
+	row->reps = row->nsamples;
+	double sorted[ROW_SAMPLES_MAX];
+	struct bench_stats st;
+	memcpy(sorted, row->samples, row->nsamples * sizeof sorted[0]);
+	stats_compute(sorted, row->nsamples, &st);
+	row->ticks_min = st.min;
+	row->ticks_median = st.median;
+	row->ticks_p99 = st.p99;
+}
+
+/* One process of a job: fills rows from its records, or gives each a reason. */
+static void run_process(struct run_ctx *c, const struct job *j, const char **argv,
+			const char *image, struct run_row **rows, unsigned nrows)
+{
+	char reason[512];
 	int rec[2], sync[2], err[2];
 	if (pipe2(rec, O_CLOEXEC) || pipe2(sync, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
 		bfmt(reason, sizeof reason, "pipe: %s", strerror(errno));
@@ -609,7 +709,8 @@ static void run_job(struct run_ctx *c, const struct job *j)
 		fcntl(sync[0], F_SETFD, 0);
 		set_child_env("PERSONA_BENCH_FD", "%d", rec[1]);
 		set_child_env("PERSONA_BENCH_SYNC", "%d", sync[0]);
-		set_child_env("PERSONA_BENCH_REPS", "%d", c->o->quick ? QUICK_REPS : FULL_REPS);
+		set_child_env("PERSONA_BENCH_REPS", "%d", c->o->quick ? QUICK_REPS / QUICK_ROUNDS :
+			      FULL_REPS / FULL_ROUNDS);
 		set_child_env("PERSONA_BENCH_MIN_MS", "%d", MIN_MS);
 		set_child_env("PERSONA_BENCH_TSC_HZ", "%.0f", c->tsc_hz);
 		set_child_env("PERSONA_BENCH_CPU", "%d", c->cpu);
@@ -875,15 +976,18 @@ int cmd_bench(int argc, char **argv)
 		}
 
 	double start = now_s();
-	for (unsigned i = 0; i < njobs; i++) {
-		double el = now_s() - start;
-		char eta[48] = "";
-		if (i > 0)
-			bfmt(eta, sizeof eta, ", ~%.0f s left", el / i * (njobs - i));
-		fprintf(stderr, "persona bench: [%2u/%u] %-9s on %-17s (%.0f s elapsed%s)\n",
-			i + 1, njobs, jobs[i].bench ? jobs[i].bench : "batch", jobs[i].path->name, el, eta);
-		run_job(&c, &jobs[i]);
-	}
+	unsigned rounds = o.quick ? QUICK_ROUNDS : FULL_ROUNDS, steps = rounds * njobs;
+	for (unsigned r = 0, step = 0; r < rounds; r++)
+		for (unsigned i = 0; i < njobs; i++, step++) {
+			double el = now_s() - start;
+			char eta[48] = "";
+			if (step > 0)
+				bfmt(eta, sizeof eta, ", ~%.0f s left", el / step * (steps - step));
+			fprintf(stderr, "persona bench: [%3u/%u] round %u/%u: %-9s on %-17s (%.0f s elapsed%s)\n",
+				step + 1, steps, r + 1, rounds, jobs[i].bench ? jobs[i].bench : "batch",
+				jobs[i].path->name, el, eta);
+			run_job(&c, &jobs[i], r);
+		}
 	free(jobs);
 	table_derive(&t, c.tsc_hz);
 

@@ -7,6 +7,7 @@
  * are against that run's native row, never against remembered numbers.
  */
 #include "bench_cli.h"
+#include "bench/lib/stats.h"
 #include "bench/lib/batch.h"
 
 #include <errno.h>
@@ -27,6 +28,7 @@ static const char *const floor_paths[] = { "pers-sysinfo", "pers-startup" };
 #define GOAL_INT80_64_RATIO  1.10   /* pers-int80-64 null / native */
 #define GOAL_INT80_FRACTION  0.10   /* pers-int80 / kernel-int80: "far below" */
 #define GOAL_BATCH_MARGIN    1.10   /* batch per call / raw io_uring */
+#define ROUNDS_APART         1.10   /* a figure's rounds disagree past this ratio */
 #define GOAL_BATCH_FROM      32     /* ... at every batch of this size or more */
 #define GOAL_BATCH_FROM_TEXT "32"
 #define GOAL_VDSO_RATIO      1.00   /* pers-vdso / kernel-vdso clock_gettime: at or below */
@@ -512,9 +514,12 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	fprintf(f, "- git revision: %s\n", mval(m, "git_revision"));
 	fprintf(f, "- compiler: %s; benchmark flags: `%s`\n", mval(m, "build.cc"), mval(m, "build.cflags"));
 	fprintf(f, "- method: each figure is the median of %s repetitions of at least %s ms each, "
-		"after calibration and a warm-up, in TSC ticks read with `lfence; rdtscp`, timer "
+		"taken in %s round(s): one process per figure a round, every figure in turn, so that "
+		"a slow spell of the host meets the paths alike; in each, after calibration and a "
+		"warm-up, TSC ticks read with `lfence; rdtscp`, timer "
 		"and loop overhead subtracted; min and p99 beside it. Ratios are against the "
-		"`native` row of this run.\n", mval(m, "repetitions"), mval(m, "min_ms_per_repetition"));
+		"`native` row of this run.\n", mval(m, "repetitions"), mval(m, "min_ms_per_repetition"),
+		meta_get(m, "rounds") ? meta_get(m, "rounds") : "1");   /* runs before rounds: one */
 	fprintf(f, "- counters (libpfm4 event strings, kernel+user, attached to the measured "
 		"process and enabled only around one extra repetition; per call; multiplexing "
 		"scale in parentheses when not 1): %s\n\n", mval(m, "events"));
@@ -889,6 +894,46 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 				"costs little");
 	}
 	fputc('\n', f);
+
+	/* Figures whose rounds disagree: the median of each round's
+	 * repetitions (samples.csv keeps them in the order they ran, round
+	 * after round), where the dearest round is more than ROUNDS_APART
+	 * above the cheapest. */
+	{
+		const char *rv = meta_get(m, "rounds");
+		unsigned rounds = rv ? (unsigned)strtoul(rv, NULL, 10) : 1, listed = 0;
+		for (size_t i = 0; rounds > 1 && i < t->n; i++) {
+			const struct run_row *r = &t->rows[i];
+			if (r->status != ROW_OK || !r->nsamples || r->nsamples % rounds)
+				continue;
+			unsigned k = r->nsamples / rounds;
+			double med[16], lo = INFINITY, hi = 0;
+			for (unsigned q = 0; q < rounds && q < 16; q++) {
+				double part[ROW_SAMPLES_MAX];
+				struct bench_stats st;
+				memcpy(part, r->samples + q * k, k * sizeof part[0]);
+				stats_compute(part, k, &st);
+				med[q] = st.median;
+				lo = fmin(lo, st.median), hi = fmax(hi, st.median);
+			}
+			if (!(lo > 0 && hi / lo > ROUNDS_APART))
+				continue;
+			if (!listed++)
+				fprintf(f, "## Figures whose rounds disagree\n\nThe median of each round's "
+					"repetitions, where the dearest round lies more than %.0f%% above the "
+					"cheapest. On a shared host the same code runs for a while at one of a few "
+					"speeds (in the stage timers, the time spent inside the `syscall` "
+					"instruction is what changes); the figure above is the median of all "
+					"rounds.\n\n| bench | path | batch | figure | each round |\n"
+					"|---|---|---:|---:|---|\n", (ROUNDS_APART - 1) * 100);
+			fprintf(f, "| %s | %s | %u | %.1f |", r->bench, r->path, r->batch, r->ticks_median);
+			for (unsigned q = 0; q < rounds && q < 16; q++)
+				fprintf(f, "%s%.1f", q ? " / " : " ", med[q]);
+			fputs(" |\n", f);
+		}
+		if (listed)
+			fputc('\n', f);
+	}
 
 	/* Rows that could not run: one line per distinct reason per path. */
 	fputs("## Rows that could not run\n\n", f);
