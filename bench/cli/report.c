@@ -210,6 +210,12 @@ static void gp_common(FILE *g, const char *name)
 		"set terminal svg size 1100,600 dynamic\nset output '%s.svg'\n", name);
 }
 
+/* The settings of a stacked bar chart of ticks per call (one bar a row). */
+#define STACKED_BARS "set key below\nset xtics rotate by -20\n" \
+	"set ylabel 'TSC ticks per call'\nset style data histograms\n" \
+	"set style histogram rowstacked\nset style fill solid 0.85 border -1\n" \
+	"set boxwidth 0.6\nset yrange [0:*]\n"
+
 static void gp_outputs(FILE *g, const char *name)
 {
 	/* libgd's png terminal: pngcairo is not everywhere gnuplot is. */
@@ -243,6 +249,18 @@ static int gnuplot(const char *dir, const char *script, char *why, size_t n)
 	return -1;
 }
 
+/* Ends the chart script g (NAME.gp in dir: its PNG output), closes it and
+ * runs gnuplot on it; a chart not drawn gets a line in notes. */
+static void gp_draw(const char *dir, FILE *g, const char *name, char *notes, size_t nlen, size_t *used)
+{
+	char script[64], why[256];
+	gp_outputs(g, name);
+	fclose(g);
+	bfmt(script, sizeof script, "%s.gp", name);
+	if (gnuplot(dir, script, why, sizeof why))
+		*used += (size_t)bfmt(notes + *used, nlen - *used, "- %s chart not drawn: %s\n", name, why);
+}
+
 static FILE *open_in(const char *dir, const char *name, const char *mode)
 {
 	char p[4200];
@@ -253,11 +271,10 @@ static FILE *open_in(const char *dir, const char *name, const char *mode)
 	return f;
 }
 
-/* Draws the three charts; notes what could not be drawn. */
+/* Draws the charts; notes what could not be drawn. */
 static void charts(const char *dir, const struct run_table *t, char *notes, size_t nlen)
 {
 	const char *paths[32];
-	char why[300];
 	size_t used = strlen(notes);
 	FILE *g;
 
@@ -287,10 +304,7 @@ static void charts(const char *dir, const struct run_table *t, char *notes, size
 		      "(strcol(\"path\") eq word(paths, i) && strcol(\"status\") eq \"ok\" && "
 		      "column(\"batch\") == 1 ? column(\"ticks_median\") : NaN) "
 		      "with boxes title word(paths, i)\n", g);
-		gp_outputs(g, "ticks");
-		fclose(g);
-		if (gnuplot(dir, "ticks.gp", why, sizeof why))
-			used += (size_t)bfmt(notes + used, nlen - used, "- ticks chart not drawn: %s\n", why);
+		gp_draw(dir, g, "ticks", notes, nlen, &used);
 	}
 
 	/* 2. ticks per call against batch size, per route, with raw io_uring. */
@@ -311,10 +325,7 @@ static void charts(const char *dir, const struct run_table *t, char *notes, size
 		      "(strcol(\"path\") eq word(routes, k/n+1) && strcol(\"bench\") eq word(ops, k%n+1) && "
 		      "strcol(\"status\") eq \"ok\" ? column(\"batch\") : NaN):(column(\"ticks_median\")) "
 		      "with linespoints lw 2 title word(routes, k/n+1).' '.word(ops, k%n+1)\n", g);
-		gp_outputs(g, "batch");
-		fclose(g);
-		if (gnuplot(dir, "batch.gp", why, sizeof why))
-			used += (size_t)bfmt(notes + used, nlen - used, "- batch chart not drawn: %s\n", why);
+		gp_draw(dir, g, "batch", notes, nlen, &used);
 	} else if (!any_batch) {
 		used += (size_t)bfmt(notes + used, nlen - used,
 				     "- batch chart not drawn: no batch figure in this run\n");
@@ -340,20 +351,13 @@ static void charts(const char *dir, const struct run_table *t, char *notes, size
 		if ((g = open_in(dir, "decomposition.gp", "w"))) {
 			gp_common(g, "decomposition");
 			fputs("set title 'The personality null call, each part from figures of this run'\n"
-			      "set key below\nset xtics rotate by -20\n"
-			      "set ylabel 'TSC ticks per call'\nset style data histograms\n"
-			      "set style histogram rowstacked\nset style fill solid 0.85 border -1\n"
-			      "set boxwidth 0.6\nset yrange [0:*]\n"
+			      STACKED_BARS
 			      "plot 'decomposition.csv' using 2:xtic(1) title 'native trap (native null)', "
 			      "'' using 3 title 'mode switch (modeswitch gate)', "
 			      "'' using ($4 > 0 ? $4 : 0) title 'way in and out (gate - modeswitch gate)', "
 			      "'' using ($5 > 0 ? $5 : 0) title 'call inside a switch (modeswitch null - gate - native)', "
 			      "'' using ($6 > 0 ? $6 : 0) title 'dispatch and row (the rest)'\n", g);
-			gp_outputs(g, "decomposition");
-			fclose(g);
-			if (gnuplot(dir, "decomposition.gp", why, sizeof why))
-				used += (size_t)bfmt(notes + used, nlen - used,
-						     "- decomposition chart not drawn: %s\n", why);
+			gp_draw(dir, g, "decomposition", notes, nlen, &used);
 		}
 	} else if (!nd) {
 		used += (size_t)bfmt(notes + used, nlen - used,
@@ -375,18 +379,12 @@ static void charts(const char *dir, const struct run_table *t, char *notes, size
 	if (ns && (g = open_in(dir, "stages.gp", "w"))) {
 		gp_common(g, "stages");
 		fputs("set title 'Inside the express lane: each stage measured by TSC stamps (net of a stamp)'\n"
-		      "set key below\nset xtics rotate by -20\n"
-		      "set ylabel 'TSC ticks per call'\nset style data histograms\n"
-		      "set style histogram rowstacked\nset style fill solid 0.85 border -1\n"
-		      "set boxwidth 0.6\nset yrange [0:*]\n"
+		      STACKED_BARS
 		      "plot 'stages-chart.csv' using ($2 > 0 ? $2 : 0):xtic(1) title 'entry (gate to syscall)', "
 		      "'' using ($3 > 0 ? $3 : 0) title 'the system call (kernel)', "
 		      "'' using ($4 > 0 ? $4 : 0) title 'exit (syscall to the way out)', "
 		      "'' using ($5 > 0 ? $5 : 0) title 'untimed: caller, mode switch, way back, other stamps'\n", g);
-		gp_outputs(g, "stages");
-		fclose(g);
-		if (gnuplot(dir, "stages.gp", why, sizeof why))
-			used += (size_t)bfmt(notes + used, nlen - used, "- stages chart not drawn: %s\n", why);
+		gp_draw(dir, g, "stages", notes, nlen, &used);
 	}
 }
 
@@ -1002,6 +1000,27 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	return fclose(f) ? -1 : 0;
 }
 
+/* DIR/name read into the rows by reader, where the run has the file: 0
+ * (also when it has none), or -1 with a message. */
+static int load_optional(const char *dir, const char *name, struct run_table *t,
+			 int (*reader)(struct run_table *, FILE *, char *, size_t))
+{
+	char p[4200], err[256];
+	bpath(p, sizeof p, "%s/%s", dir, name);
+	FILE *f = fopen(p, "r");
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "persona report: %s: %s\n", p, strerror(errno));
+		return -1;
+	}
+	int r = reader(t, f, err, sizeof err);
+	fclose(f);
+	if (r)
+		fprintf(stderr, "persona report: %s: %s\n", p, err);
+	return r ? -1 : 0;
+}
+
 int report_load(const char *dir, struct run_table *t, struct meta *m)
 {
 	char err[200];
@@ -1019,36 +1038,12 @@ int report_load(const char *dir, struct run_table *t, struct meta *m)
 		meta_read_json(m, f);
 		fclose(f);
 	}
-	/* Runs made before the repetitions were kept have no samples.csv:
-	 * their rows are compared by their medians alone. */
-	char p[4200];
-	bpath(p, sizeof p, "%s/samples.csv", dir);
-	if (!(f = fopen(p, "r"))) {
-		if (errno == ENOENT)
-			return 0;
-		fprintf(stderr, "persona report: %s: %s\n", p, strerror(errno));
+	/* Runs made before the repetitions were kept have no samples.csv
+	 * (their rows are compared by their medians alone), and runs before
+	 * the stage timers no stages.csv. */
+	if (load_optional(dir, "samples.csv", t, table_read_samples) ||
+	    load_optional(dir, "stages.csv", t, table_read_stages))
 		return -1;
-	}
-	r = table_read_samples(t, f, err, sizeof err);
-	fclose(f);
-	if (r) {
-		fprintf(stderr, "persona report: %s: %s\n", p, err);
-		return -1;
-	}
-	/* Runs made before the stage timers have no stages.csv. */
-	bpath(p, sizeof p, "%s/stages.csv", dir);
-	if (!(f = fopen(p, "r"))) {
-		if (errno == ENOENT)
-			return 0;
-		fprintf(stderr, "persona report: %s: %s\n", p, strerror(errno));
-		return -1;
-	}
-	r = table_read_stages(t, f, err, sizeof err);
-	fclose(f);
-	if (r) {
-		fprintf(stderr, "persona report: %s: %s\n", p, err);
-		return -1;
-	}
 	return 0;
 }
 

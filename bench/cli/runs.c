@@ -337,28 +337,40 @@ int table_write_samples(const struct run_table *t, FILE *f)
 	return ferror(f) ? -1 : 0;
 }
 
-int table_read_samples(struct run_table *t, FILE *f, char *err, size_t errlen)
+/* The header line of a file whose every column in names[0..n) must be
+ * there: col[c] = where names[c] is. 0, or -1 with a message in err. */
+static int find_columns(FILE *f, const char *const *names, unsigned n, int *col, char *err, size_t errlen)
 {
 	char line[1024];
-	char *field[S_FIXED + 4];
-	int col[S_FIXED];
+	char *field[32];
 
 	if (!fgets(line, sizeof line, f)) {
 		snprintf(err, errlen, "empty file");
 		return -1;
 	}
 	line[strcspn(line, "\r\n")] = 0;
-	int nf = split_csv(line, field, S_FIXED + 4);
-	for (unsigned c = 0; c < S_FIXED; c++) {
+	int nf = split_csv(line, field, 32);
+	for (unsigned c = 0; c < n; c++) {
 		col[c] = -1;
 		for (int i = 0; i < nf; i++)
-			if (!strcmp(field[i], sample_cols[c]))
+			if (!strcmp(field[i], names[c]))
 				col[c] = i;
 		if (col[c] < 0) {
-			snprintf(err, errlen, "no column '%s'", sample_cols[c]);
+			snprintf(err, errlen, "no column '%s'", names[c]);
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int table_read_samples(struct run_table *t, FILE *f, char *err, size_t errlen)
+{
+	char line[1024];
+	char *field[S_FIXED + 4];
+	int col[S_FIXED];
+
+	if (find_columns(f, sample_cols, S_FIXED, col, err, errlen))
+		return -1;
 	for (unsigned lineno = 2; fgets(line, sizeof line, f); lineno++) {
 		line[strcspn(line, "\r\n")] = 0;
 		if (!*line)
@@ -421,22 +433,8 @@ int table_read_stages(struct run_table *t, FILE *f, char *err, size_t errlen)
 	char *field[G_FIXED + 4];
 	int col[G_FIXED];
 
-	if (!fgets(line, sizeof line, f)) {
-		snprintf(err, errlen, "empty file");
+	if (find_columns(f, stage_cols, G_FIXED, col, err, errlen))
 		return -1;
-	}
-	line[strcspn(line, "\r\n")] = 0;
-	int nf = split_csv(line, field, G_FIXED + 4);
-	for (unsigned c = 0; c < G_FIXED; c++) {
-		col[c] = -1;
-		for (int i = 0; i < nf; i++)
-			if (!strcmp(field[i], stage_cols[c]))
-				col[c] = i;
-		if (col[c] < 0) {
-			snprintf(err, errlen, "no column '%s'", stage_cols[c]);
-			return -1;
-		}
-	}
 	for (unsigned lineno = 2; fgets(line, sizeof line, f); lineno++) {
 		line[strcspn(line, "\r\n")] = 0;
 		if (!*line)
