@@ -104,6 +104,11 @@ persona_submit_syscall equ persona_submit.syscall
 global persona_trap6:function (persona_trap6.end - persona_trap6)
 persona_trap6:
 	STAGE_BEFORE_TRAP
+; the trap's address, for the signal code as persona_submit_syscall's is
+; (the stage timers put instructions before it)
+global persona_trap6_syscall
+persona_trap6_syscall equ persona_trap6.syscall
+.syscall:
 	syscall
 	STAGE_AFTER_TRAP
 	jmp	rbp

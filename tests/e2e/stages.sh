@@ -40,9 +40,19 @@ timed_case() {  # name program
 # x86-64 code with the i386 ABI: the 64-bit lane (no 32-bit code runs)
 timed_case "x86-64 int \$0x80 lane: each timed call counted once, every stage in the record" \
 	"$build/bench/lat_null-64-int80"
-if need32 "i386 vDSO lane: each timed call counted once" "i386 lane: registers kept under the timers"; then
+if need32 "i386 vDSO lane: each timed call counted once" "i386 lane: signals as without the timers" \
+	"i386 lane: registers kept under the timers"; then
 	timed_case "i386 vDSO lane: each timed call counted once, every stage in the record" \
 		"$build/bench/lat_null-i386-vdso"
+	# signals on the way (an interrupted read on the fast path among them)
+	# do under the timers what they do without them
+	"$persona" run --reflect=startup "$progdir/sigtest-static" >"$t/plain" 2>&1
+	PERSONA_IMAGE=$stages_img "$persona" run --reflect=startup "$progdir/sigtest-static" >"$t/timed" 2>&1
+	if cmp -s "$t/plain" "$t/timed"; then
+		ok "i386 lane: signals as without the timers"
+	else
+		bad "i386 lane: signals as without the timers"; diff "$t/plain" "$t/timed" | head -10
+	fi
 	PERSONA_IMAGE=$stages_img "$persona" run --reflect=startup "$progdir/regs-static" >"$t/out" 2>"$t/err"
 	if [ $? = 0 ] && [ "$(tail -n 1 "$t/out")" = "all registers kept" ]; then
 		ok "i386 lane: registers kept under the timers"

@@ -75,7 +75,7 @@ uint64_t persona_fault_fixup(uint64_t rip);
 extern uint64_t persona_user_limit;
 /* the native trap instructions of the submit stub (submit.asm): a signal
  * that lands on one was taken by a call that may have blocked */
-extern char persona_submit_syscall[], persona_trap6[];
+extern char persona_submit_syscall[], persona_trap6_syscall[];
 /* lfence; rdtsc (tsc.asm) */
 uint64_t persona_tsc_ordered(void);
 

@@ -189,7 +189,7 @@ static void unrestart(struct kucontext *uc)
 	if (!persona_vdso_sysinfo || persona_process.mode != PERSONA_MODE_I386)
 		return;
 	if (sc->rip == (uint64_t)(uintptr_t)persona_submit_syscall ||
-	    sc->rip == (uint64_t)(uintptr_t)persona_trap6) {
+	    sc->rip == (uint64_t)(uintptr_t)persona_trap6_syscall) {
 		sc->rax = (uint64_t)-EINTR;
 		sc->rip += 2;           /* past the syscall instruction */
 		restart_pending = 1;
