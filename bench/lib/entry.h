@@ -12,6 +12,12 @@
  *                        getppid made in the 64-bit leg (the floor under any
  *                        gate that makes the call); only these two are built
  *                        this way
+ *   BENCH_ENTRY_SWITCH32 an i386 build making its getppid itself: from its
+ *                        32-bit code a far jump to 64-bit code of its own,
+ *                        the x86-64 syscall, a far jump back to the caller
+ *                        (lib/modeswitch32.asm): lat_null only, under
+ *                        persona run, the floor under the i386 lane in the
+ *                        same kind of process
  *   BENCH_ENTRY_SYSCALL_RET x86-64 `syscall` inside a function that returns
  *                        with ret right after it (lib/modeswitch.asm:
  *                        bench_syscall_ret): lat_null only, what a ret after
@@ -33,6 +39,7 @@
 #define BENCH_ENTRY_VDSO    3
 #define BENCH_ENTRY_MODESWITCH 4
 #define BENCH_ENTRY_SYSCALL_RET 5
+#define BENCH_ENTRY_SWITCH32 6
 
 #ifndef BENCH_ENTRY
 #error "build with -DBENCH_ENTRY=BENCH_ENTRY_SYSCALL, _INT80 or _VDSO"
@@ -57,6 +64,13 @@ long bench_modeswitch(long a, long native_nr);
 /* getppid's x86-64 number (asm/unistd_64.h, which cannot be included
  * beside the i386 list this build speaks) */
 # define BENCH_X86_64_NR_GETPPID 110
+#elif BENCH_ENTRY == BENCH_ENTRY_SWITCH32
+# ifndef __i386__
+#  error "the i386 program's own mode switch is measured from 32-bit code"
+# endif
+# define BENCH_ABI_I386 1
+# define BENCH_ENTRY_NAME "switch32"
+long bench_switch32(void);
 #elif BENCH_ENTRY == BENCH_ENTRY_SYSCALL_RET
 # ifndef __x86_64__
 #  error "the syscall-and-ret entry is x86-64 only"
@@ -112,6 +126,9 @@ static inline __attribute__((always_inline)) long bsys3(long nr, long a, long b,
 #elif BENCH_ENTRY == BENCH_ENTRY_SYSCALL_RET
 	(void)a, (void)b, (void)c;
 	r = bench_syscall_ret(nr);
+#elif BENCH_ENTRY == BENCH_ENTRY_SWITCH32
+	(void)a, (void)b, (void)c;
+	r = nr == BNR_GETPPID ? bench_switch32() : -38 /* ENOSYS: getppid only */;
 #elif BENCH_ENTRY == BENCH_ENTRY_MODESWITCH
 	(void)b, (void)c;
 	r = bench_modeswitch(a, nr == BNR_GETPPID ? BENCH_X86_64_NR_GETPPID : -1);
