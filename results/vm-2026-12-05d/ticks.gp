@@ -23,7 +23,7 @@ set ylabel 'TSC ticks per call (log)'
 set logscale y
 set style fill solid 0.85 border -1
 set xtics nomirror
-paths = "native native-ret kernel-int80 kernel-vdso modeswitch pers-sysinfo pers-startup pers-vdso pers-table-c pers-switch-c pers-table-asm pers-int80 pers-int80-64 pers-int80-64-startup pers-stages pers-int80-64-stages pers-sud pers-seccomp ptrace"
+paths = "native native-ret kernel-int80 kernel-vdso modeswitch modeswitch-i386 pers-sysinfo pers-startup pers-vdso pers-table-c pers-switch-c pers-table-asm pers-int80 pers-int80-64 pers-int80-64-startup pers-stages pers-int80-64-stages pers-sud pers-seccomp ptrace"
 bidx(s) = s eq "null" ? 0 : s eq "read" ? 1 : s eq "write" ? 2 : s eq "stat" ? 3 : s eq "fstat" ? 4 : s eq "openclose" ? 5 : s eq "gate" ? 6 : s eq "vdso" ? 7 : s eq "null-mt" ? 8 : NaN
 set xtics ("null" 0, "read" 1, "write" 2, "stat" 3, "fstat" 4, "openclose" 5, "gate" 6, "vdso" 7, "null-mt" 8)
 set xrange [-0.6:8.6]
