@@ -43,13 +43,13 @@ $(BENCH_OUT)/lat_gate-64-modeswitch: $(BENCH_OUT)/modeswitch.o
 $(eval $(call BENCH_PROG,null,64-modeswitch,$(BENCH_OUT)/modeswitch.o))
 $(BENCH_OUT)/lat_null-64-modeswitch: $(BENCH_OUT)/modeswitch.o
 # ... and made by an i386 program itself, through its own far jumps to and
-# from 64-bit code (path modeswitch-i386, under persona run).
+# from 64-bit code (path modeswitch-i386, under persona run): null, read, write.
 BENCH_FLAGS_i386-switch32 := -m32 -DBENCH_ENTRY=BENCH_ENTRY_SWITCH32
 $(BENCH_OUT)/modeswitch32.o: bench/lib/modeswitch32.asm | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf32 -o $@ $<
-$(eval $(call BENCH_PROG,null,i386-switch32,$(BENCH_OUT)/modeswitch32.o))
-$(BENCH_OUT)/lat_null-i386-switch32: $(BENCH_OUT)/modeswitch32.o
+$(foreach b,null read write,$(eval $(call BENCH_PROG,$(b),i386-switch32,$(BENCH_OUT)/modeswitch32.o)))
+$(foreach b,null read write,$(BENCH_OUT)/lat_$(b)-i386-switch32): $(BENCH_OUT)/modeswitch32.o
 # The native null call made in a function that returns with ret (path native-ret).
 BENCH_FLAGS_64-ret := -m64 -DBENCH_ENTRY=BENCH_ENTRY_SYSCALL_RET
 $(eval $(call BENCH_PROG,null,64-ret,$(BENCH_OUT)/modeswitch.o))

@@ -18,11 +18,11 @@ const struct path_def bench_paths[] = {
 		  "and the same with one native getppid in the 64-bit leg (null: the floor under any gate that makes "
 		  "the call; it returns by a jump, not ret, as the personality's fast path does)" },
 	{ .name = "modeswitch-i386", .needs = "cs32", .program = "i386-switch32", .runner = RUN_PERSONA,
-	  .option = "--reflect=startup", .only = "null",
-	  .what = "an i386 build under `persona run --reflect=startup` that makes its getppid itself: a far jump "
-		  "from its 32-bit code to 64-bit code of its own, the syscall, a far jump back to its caller (the "
-		  "way the i386 lane goes, with none of its work): the floor under pers-startup in the same kind "
-		  "of process" },
+	  .option = "--reflect=startup", .only = "null,read,write",
+	  .what = "an i386 build under `persona run --reflect=startup` that makes its calls itself: a far jump "
+		  "from its 32-bit code to 64-bit code of its own, the x86-64 syscall, a far jump back to its "
+		  "caller (the way the i386 lane goes, with none of its work): the floor under pers-startup in "
+		  "the same kind of process" },
 	{ .name = "pers-sysinfo", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA,
 	  .what = "the kernel-vdso binary under `persona run`: the personality's AT_SYSINFO gate" },
 	{ .name = "pers-startup", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA, .option = "--reflect=startup",

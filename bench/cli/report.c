@@ -817,15 +817,23 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	 * persona run --reflect=startup (modeswitch-i386). Where the kernel
 	 * takes longer for the calls of a process that runs 32-bit code, this
 	 * floor carries that too, and only the personality's own work is left. */
-	if (table_find(t, "null", "modeswitch-i386", 1)) {
-		const struct run_row *nat = ok_row(t, "null", "native", 1);
-		const struct run_row *own = ok_row(t, "null", "modeswitch-i386", 1);
-		const struct run_row *per = ok_row(t, "null", "pers-startup", 1);
-		goal_line(f, "null, (pers-startup − modeswitch-i386 null) / native: above the same switch and "
-			  "call made by the i386 program itself",
-			  nat && own && per ? (per->ticks_median - own->ticks_median) / nat->ticks_median : NAN,
-			  GOAL_FLOOR_FRACTION, 1,
-			  why_missing(t, "pers-startup", "modeswitch-i386", "pers-startup, modeswitch-i386 or native null missing"));
+	{
+		static const char *const own_benches[] = { "null", "read", "write" };
+		for (unsigned b = 0; b < sizeof own_benches / sizeof own_benches[0]; b++) {
+			const char *bench = own_benches[b];
+			if (!table_find(t, bench, "modeswitch-i386", 1))
+				continue;       /* a run from before the path */
+			const struct run_row *nat = ok_row(t, bench, "native", 1);
+			const struct run_row *own = ok_row(t, bench, "modeswitch-i386", 1);
+			const struct run_row *per = ok_row(t, bench, "pers-startup", 1);
+			char what[200], missing[96];
+			bfmt(what, sizeof what, "%s, (pers-startup − modeswitch-i386) / native: above the same "
+			     "switch and call made by the i386 program itself", bench);
+			bfmt(missing, sizeof missing, "pers-startup, modeswitch-i386 or native %s missing", bench);
+			goal_line(f, what, nat && own && per ?
+				  (per->ticks_median - own->ticks_median) / nat->ticks_median : NAN,
+				  GOAL_FLOOR_FRACTION, 1, why_missing(t, "pers-startup", "modeswitch-i386", missing));
+		}
 	}
 	goal_line(f, "null call, pers-int80-64 / native", ratio_of(t, "null", "pers-int80-64", "native", 1, 1),
 		  GOAL_INT80_64_RATIO, 1, why_missing(t, "pers-int80-64", "native", "pers-int80-64 or native null missing"));

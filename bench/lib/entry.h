@@ -12,12 +12,12 @@
  *                        getppid made in the 64-bit leg (the floor under any
  *                        gate that makes the call); only these two are built
  *                        this way
- *   BENCH_ENTRY_SWITCH32 an i386 build making its getppid itself: from its
+ *   BENCH_ENTRY_SWITCH32 an i386 build making its calls itself: from its
  *                        32-bit code a far jump to 64-bit code of its own,
  *                        the x86-64 syscall, a far jump back to the caller
- *                        (lib/modeswitch32.asm): lat_null only, under
- *                        persona run, the floor under the i386 lane in the
- *                        same kind of process
+ *                        (lib/modeswitch32.asm): lat_null, lat_read and
+ *                        lat_write, under persona run, the floor under the
+ *                        i386 lane in the same kind of process
  *   BENCH_ENTRY_SYSCALL_RET x86-64 `syscall` inside a function that returns
  *                        with ret right after it (lib/modeswitch.asm:
  *                        bench_syscall_ret): lat_null only, what a ret after
@@ -70,7 +70,20 @@ long bench_modeswitch(long a, long native_nr);
 # endif
 # define BENCH_ABI_I386 1
 # define BENCH_ENTRY_NAME "switch32"
-long bench_switch32(void);
+long bench_switch32(long nr64, long a, long b, long c);
+/* The x86-64 numbers (asm/unistd_64.h, which cannot be included beside the
+ * i386 list this build speaks) of the calls the benchmarks built this way
+ * make, by their i386 numbers; -1 for any other. */
+static inline long bench_nr64(long nr)
+{
+	switch (nr) {
+	case 3:  return 0;      /* read */
+	case 4:  return 1;      /* write */
+	case 5:  return 2;      /* open */
+	case 64: return 110;    /* getppid */
+	default: return -1;
+	}
+}
 #elif BENCH_ENTRY == BENCH_ENTRY_SYSCALL_RET
 # ifndef __x86_64__
 #  error "the syscall-and-ret entry is x86-64 only"
@@ -127,8 +140,7 @@ static inline __attribute__((always_inline)) long bsys3(long nr, long a, long b,
 	(void)a, (void)b, (void)c;
 	r = bench_syscall_ret(nr);
 #elif BENCH_ENTRY == BENCH_ENTRY_SWITCH32
-	(void)a, (void)b, (void)c;
-	r = nr == BNR_GETPPID ? bench_switch32() : -38 /* ENOSYS: getppid only */;
+	r = bench_nr64(nr) < 0 ? -38 /* ENOSYS */ : bench_switch32(bench_nr64(nr), a, b, c);
 #elif BENCH_ENTRY == BENCH_ENTRY_MODESWITCH
 	(void)b, (void)c;
 	r = bench_modeswitch(a, nr == BNR_GETPPID ? BENCH_X86_64_NR_GETPPID : -1);
