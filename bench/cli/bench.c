@@ -911,10 +911,23 @@ int cmd_bench(int argc, char **argv)
 	strftime(date, sizeof date, "%Y-%m-%d", &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	char outdir[4096];
-	if (o.out)
+	if (o.out) {
 		bpath(outdir, sizeof outdir, "%s", o.out);
-	else
+	} else {
+		/* a new directory each run: results/HOST-DATE, then with a
+		 * letter (b, c, ...) where a run of that day is there already,
+		 * so that no run, committed or not, is written over */
+		struct stat st;
 		bpath(outdir, sizeof outdir, "results/%s-%s", host, date);
+		for (char letter = 'b'; stat(outdir, &st) == 0; letter++) {
+			if (letter > 'z') {
+				fprintf(stderr, "persona bench: results/%s-%s and b to z exist: "
+					"name the directory with --out\n", host, date);
+				return 1;
+			}
+			bpath(outdir, sizeof outdir, "results/%s-%s%c", host, date, letter);
+		}
+	}
 	if (mkdir_p(outdir)) {
 		fprintf(stderr, "persona bench: %s: %s\n", outdir, strerror(errno));
 		return 1;

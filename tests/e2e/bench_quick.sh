@@ -140,3 +140,15 @@ for v in pers-table-c pers-switch-c pers-table-asm; do
 	*) bad "long path: $v measured"; echo "  $st" ;;
 	esac
 done
+
+# Without --out each run gets a directory of its own: results/HOST-DATE,
+# then with a letter, so that no earlier run (a committed one) is written over.
+mkdir -p "$t/cwd"
+drv_abs=$(cd "$(dirname "$drv")" && pwd)/$(basename "$drv")
+for k in 1 2; do
+	(cd "$t/cwd" && PERSONA_BENCH_IDLE_S=3 "$drv_abs" bench --quick --only gate --paths modeswitch >/dev/null 2>&1)
+done
+dirs=$(cd "$t/cwd/results" 2>/dev/null && ls -d * | tr '\n' ' ')
+day=$(date -u +%Y-%m-%d)
+host=$(hostname)
+check "two runs without --out: two directories" "$dirs" "$host-$day $host-${day}b "
