@@ -205,14 +205,7 @@ persona_gate_express:
 	FRAME_STORE_CALL r12 + THREAD_frame
 	lea	rbx, [r12 + THREAD_frame]
 	THREAD_STATS r14, r12
-	test	r10, r10
-	jz	.answer_gate
-	STAGE_LANE_IN r14
-	lea	r15, [rel .count_way]
-	jmp	r10			; frame eax = the result, the number counted
-.count_way:
-	inc	qword [r14 + STATS_way + r13 * 8]
-	SIGSTATE_IDLE r12, rax, .signals
+	LANE_RUN r10, r14, r12, r13, .count_way, .answer_gate, .signals
 	; back, the segment registers as they came. No ret on the way: the
 	; first ret after the syscall would mispredict (persona_trap6 tells
 	; why), so the flags are restored here in 64-bit code and one far jump
@@ -221,7 +214,6 @@ persona_gate_express:
 	; which come back without popfq. Where eflags has TF (a debug trap
 	; stepping through the lane) or AC (the far pointer may be unaligned),
 	; the 32-bit tail of persona_gate_leave restores eflags instead.
-	STAGE_LANE_OUT r14
 	test	dword [rsp], EFLAGS_TF_AC
 	jnz	.leave_by_tail
 	mov	r8d, [rsp + 8]		; the return address

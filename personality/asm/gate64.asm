@@ -77,15 +77,7 @@ persona_gate_int80_64:
 	THREAD_FROM_GS r13, r11, r11d, .main
 .thread:
 	THREAD_STATS r14, r13
-	test	r10, r10
-	jz	.answer_gate
-	STAGE_LANE_IN r14
-	lea	r15, [rel .counted]
-	jmp	r10			; frame eax = the result, the number counted
-.counted:
-	inc	qword [r14 + STATS_way + WAY_INT80_64_ID * 8]
-	SIGSTATE_IDLE r13, rax, .signals
-	STAGE_LANE_OUT r14
+	LANE_RUN r10, r14, r13, WAY_INT80_64_ID, .counted, .answer_gate, .signals
 .out:
 	; the caller's arithmetic flags back (the C side restored them all)
 	ARITH_FLAGS_BACK [r12 + SAVED_QWORDS * 8]
