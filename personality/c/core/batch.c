@@ -35,6 +35,21 @@ static void flush(struct pending *p, struct persona_batch_call *calls, uint32_t 
 	p->thr = 1;
 }
 
+/* The row a call of a batch runs as, when it becomes a native message:
+ * a well-formed call (no unknown flag, reserved 0) of a PASS row (the
+ * private rows, persona_batch among them, are EMUL), on no descriptor
+ * lfs.c must see first; else NULL. The one test of both ways a batch
+ * runs (here and ring.c). */
+const struct sysent *persona_batch_message_row(const struct persona_batch_call *c)
+{
+	const struct sysent *e = persona_lookup(c->nr);
+
+	if (c->reserved || (c->flags & ~PERSONA_BATCH_LINKED) || !e || e->kind != K_PASS ||
+	    (persona_lfs_watching(e->lfs) && persona_lfs_needed(e->nr, c->args)))
+		return NULL;
+	return e;
+}
+
 XL(persona_batch)
 {
 	/* On the calling thread's personality stack (about 28 KiB of its
@@ -55,15 +70,14 @@ XL(persona_batch)
 	p.thr = 1;
 	for (uint32_t i = 0; i < count; i++) {
 		struct persona_batch_call *c = &calls[i];
-		const struct sysent *e = persona_lookup(c->nr);
+		const struct sysent *e = persona_batch_message_row(c);
 
-		if (c->reserved || (c->flags & ~PERSONA_BATCH_LINKED)) {
+		if (!e && (c->reserved || (c->flags & ~PERSONA_BATCH_LINKED))) {
 			flush(&p, calls, route);        /* keep "the call before" exact */
 			c->result = -EINVAL;
 			continue;
 		}
-		if (e && e->kind == K_PASS && e->nr != I386_NR_persona_batch &&
-		    !(persona_lfs_watching(e->lfs) && persona_lfs_needed(e->nr, c->args))) {
+		if (e) {
 			struct sysmsg *m = &p.msg[p.n];
 
 			*m = (struct sysmsg){ .nr = (uint32_t)e->tnr,
@@ -85,7 +99,7 @@ XL(persona_batch)
 			c->result = -ECANCELED;
 			continue;
 		}
-		if (e && e->nr == I386_NR_persona_batch) {     /* no nesting */
+		if (c->nr == I386_NR_persona_batch) {           /* no nesting */
 			c->result = -EINVAL;
 			continue;
 		}

@@ -44,6 +44,10 @@ long nsys6(long nr, long a, long b, long c, long d, long e, long f);
 long persona_batch_run(struct sysmsg *msgs, uint32_t count, uint32_t route);
 /* Whether the io_uring route can run native number native_nr (ring.c). */
 int persona_ring_can(uint32_t native_nr);
+/* The row a persona_batch call runs as when it becomes a native message,
+ * or NULL (batch.c). */
+struct sysent;
+const struct sysent *persona_batch_message_row(const struct persona_batch_call *c);
 /* A persona_batch whose every call the ring does, straight from the calls
  * to the ring (ring.c); 1 when it ran, 0 when the caller must run it. */
 int persona_ring_calls(struct persona_batch_call *calls, uint32_t count, int table_route);

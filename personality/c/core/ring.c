@@ -13,7 +13,6 @@
 #include "core/persona.h"
 #include "core/plock.h"
 #include "core/sysent_types.h"
-#include "core/lfs.h"
 #include <linux/io_uring.h>
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
@@ -130,6 +129,19 @@ int persona_ring_can(uint32_t native_nr)
 	return ring_op_of(native_nr) >= 0;
 }
 
+/* One ring per process: a thread that finds it in use by another (whose
+ * batch may block for long) takes the direct route instead of waiting. */
+static int ring_trylock(void)
+{
+	uint32_t free_ = 0;
+	return __atomic_compare_exchange_n(&persona_ring_lock, &free_, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static void ring_unlock(void)
+{
+	__atomic_store_n(&persona_ring_lock, 0, __ATOMIC_RELEASE);
+}
+
 /* The ring, taken for one batch: set up on first use; 0, or -1 when
  * io_uring is unavailable or the batch is too large for it. */
 static int ring_ready(uint32_t count)
@@ -230,23 +242,20 @@ static long ring_run(struct sysmsg *msgs, uint32_t count)
  * also 0 when the ring is unavailable or another thread holds it. */
 int persona_ring_calls(struct persona_batch_call *calls, uint32_t count, int table_route)
 {
-	uint32_t free_ = 0;
 	int done = 0;
 
-	if (!__atomic_compare_exchange_n(&persona_ring_lock, &free_, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	if (!ring_trylock())
 		return 0;
 	if (ring_ready(count))
 		goto out;
 	for (uint32_t i = 0; i < count; i++) {
 		const struct persona_batch_call *c = &calls[i];
-		const struct sysent *e = persona_lookup(c->nr);
+		const struct sysent *e = persona_batch_message_row(c);
 		struct sysmsg m;
 		int op;
 
-		if (!e || e->kind != K_PASS || c->reserved || (c->flags & ~PERSONA_BATCH_LINKED) ||
-		    (table_route && (e->route != ROUTE_RING || count < e->thr)) ||
-		    (op = ring_op_of((uint32_t)e->tnr)) < 0 ||
-		    (persona_lfs_watching(e->lfs) && persona_lfs_needed(e->nr, c->args)))
+		if (!e || (table_route && (e->route != ROUTE_RING || count < e->thr)) ||
+		    (op = ring_op_of((uint32_t)e->tnr)) < 0)
 			goto out;               /* the tail has not moved: nothing runs */
 		m.nr = (uint32_t)e->tnr;
 		persona_widen(e, c->args, m.args);
@@ -259,23 +268,17 @@ int persona_ring_calls(struct persona_batch_call *calls, uint32_t count, int tab
 	ring_enter(count, NULL, calls);
 	done = 1;
 out:
-	__atomic_store_n(&persona_ring_lock, 0, __ATOMIC_RELEASE);
+	ring_unlock();
 	return done;
 }
 
-/* One ring per process: a thread that finds it in use by another (whose
- * batch may block for long) takes the direct route instead of waiting. */
-
 long persona_batch_run(struct sysmsg *msgs, uint32_t count, uint32_t route)
 {
-	if (route == SYSMSG_ROUTE_RING) {
-		uint32_t free_ = 0;
-		if (__atomic_compare_exchange_n(&persona_ring_lock, &free_, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-			long r = ring_run(msgs, count);
-			__atomic_store_n(&persona_ring_lock, 0, __ATOMIC_RELEASE);
-			if (r >= 0)
-				return count;
-		}
+	if (route == SYSMSG_ROUTE_RING && ring_trylock()) {
+		long r = ring_run(msgs, count);
+		ring_unlock();
+		if (r >= 0)
+			return count;
 	}
 	return persona_submit(msgs, count);
 }
