@@ -153,16 +153,18 @@ static double timer_overhead(void)
 }
 
 /* The personality's stage timers (persona_abi.h: persona_stages), which
- * only an image built with them keeps; an i386-ABI program asks, any other
- * has none. Kept in static storage: below 4 GiB, as an i386 pointer must
+ * only an image built with them keeps; a program that enters the
+ * personality with the i386 ABI asks, any other has none. Kept in static storage: below 4 GiB, as an i386 pointer must
  * be, in these static non-PIE programs. */
-#if BENCH_ABI_I386 && BENCH_ENTRY != BENCH_ENTRY_MODESWITCH
+#define BENCH_ASKS_STAGES (BENCH_ABI_I386 && BENCH_ENTRY != BENCH_ENTRY_MODESWITCH && \
+			   BENCH_ENTRY != BENCH_ENTRY_SWITCH32)
+#if BENCH_ASKS_STAGES
 static struct persona_stage_counts stage_counts;
 #endif
 
 static int stages_start(void)
 {
-#if BENCH_ABI_I386 && BENCH_ENTRY != BENCH_ENTRY_MODESWITCH
+#if BENCH_ASKS_STAGES
 	return bsys2(PERSONA_NR_STAGES, 0, PERSONA_STAGES_RESET) == 0;
 #else
 	return 0;
@@ -174,7 +176,7 @@ static int stages_start(void)
 static void stages_read(char *out, size_t n)
 {
 	out[0] = 0;
-#if BENCH_ABI_I386 && BENCH_ENTRY != BENCH_ENTRY_MODESWITCH
+#if BENCH_ASKS_STAGES
 	if (bsys2(PERSONA_NR_STAGES, BPTR(&stage_counts), 0) != 0 || !stage_counts.calls)
 		return;
 	double k = (double)stage_counts.calls;

@@ -130,8 +130,7 @@ static long pass_call(const struct sysent *e, const struct i386_frame *f)
 
 	/* a descriptor without O_LARGEFILE: writes and truncation are limited,
 	 * and dup/close carry or drop its mark (lfs.c; the table's lfs=) */
-	if (unlikely(e->lfs != LFS_NONE) && persona_lfs_watching(e->lfs) &&
-	    persona_lfs_pass(e, f, &r))
+	if (unlikely(persona_lfs_watching(e->lfs)) && persona_lfs_pass(e, f, &r))
 		return r;
 	persona_widen(e, reg, m.args);
 	persona_submit(&m, 1);
