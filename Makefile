@@ -56,7 +56,7 @@ all: deps
 # The dependency step: quick when nothing is missing; installs what is missing
 # when run as root, otherwise prints the apt-get line and stops.
 deps: $(BUILD)/.deps-ok
-$(BUILD)/.deps-ok: tools/deps.sh
+$(BUILD)/.deps-ok: tools/deps.sh tools/apt_install.sh
 	@sh tools/deps.sh
 	@mkdir -p $(BUILD) && touch $@
 

@@ -3,6 +3,7 @@
 # need are installed. Quick when nothing is missing; installs what is missing
 # when run as root; otherwise prints the exact apt-get line and fails.
 set -e
+. "$(dirname "$0")/apt_install.sh"
 
 pkgs="nasm gcc gcc-multilib make python3 libpfm4-dev liburing-dev libcmocka-dev gnuplot-nox libc6-dev-i386"
 # i386 packages the tests and benchmarks run: the dynamic loader and libc for
@@ -30,7 +31,5 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "persona: installing missing Debian packages:$missing"
 [ -n "$need386" ] && dpkg --add-architecture i386
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq $missing >/dev/null
+apt_install "the build's packages" $missing

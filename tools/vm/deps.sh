@@ -15,6 +15,7 @@
 # lets a user namespace own its binfmt_misc mount.
 set -e
 . "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../apt_install.sh"
 
 if [ -n "$PERSONA_IN_VM" ]; then
 	echo "persona: this is the check-vm guest already; check-vm does not nest" >&2
@@ -34,10 +35,8 @@ if [ -n "$missing" ]; then
 		exit 1
 	fi
 	echo "persona: installing Debian packages for check-vm:$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	apt_install "check-vm's packages" --no-install-recommends $missing
 fi
 
 # Done when the packages chosen last time are there and apt's lists have not
