@@ -105,12 +105,13 @@ $(BUILD)/tests/test_bench_%: tests/unit/test_bench_%.c $(BENCH_CLI_OBJS) $(BENCH
 # Dispatch variants of the image, measured side by side as paths
 # pers-table-c, pers-switch-c and pers-table-asm (bench/cli/paths.c). Each is
 # the same table with a generated tuning overlay (tools/gentbl.py's syntax):
-# the dispatch variant, and every row on the C path or every PASS row on the
-# asm fast path. They are built in their own build trees.
+# the dispatch variant, and every row on the C path or every row that can
+# take the asm fast path (PASS rows, and rows with an out= converter).
+# They are built in their own build trees.
 BENCH_IMAGE_VARIANTS := table-c switch-c table-asm stages
 BENCH_OVERLAY_table-c   := dispatch=table\n* fast=c
 BENCH_OVERLAY_switch-c  := dispatch=switch\n* fast=c
-BENCH_OVERLAY_table-asm := dispatch=table\n*pass fast=asm
+BENCH_OVERLAY_table-asm := dispatch=table\n*asm fast=asm
 # stages: the image persona run uses (the same overlay), with the stage
 # timers of its express lanes (STAGES=1; path pers-stages)
 VARIANTS_OUT := $(BUILD)/variants

@@ -34,13 +34,18 @@ const struct path_def bench_paths[] = {
 	{ .name = "pers-switch-c", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA, .image = "switch-c",
 	  .what = "as pers-sysinfo, image variant: switch dispatch, every row on the C path" },
 	{ .name = "pers-table-asm", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA, .image = "table-asm",
-	  .what = "as pers-sysinfo, image variant: pointer-table dispatch, every PASS row on the asm fast path" },
+	  .what = "as pers-sysinfo, image variant: pointer-table dispatch, every row that can take the asm fast path (PASS rows, and the stat64 rows by their asm converter)" },
 	{ .name = "pers-int80", .needs = "cs32", .program = "i386-int80", .runner = RUN_PERSONA,
 	  .what = "the kernel-int80 binary under `persona run`, int $0x80 sites patched" },
 	{ .name = "pers-int80-64", .needs = "seccomp", .program = "64-int80", .runner = RUN_PERSONA,
 	  .what = "a 64-bit build using int $0x80 with the i386 ABI under `persona run`, sites patched" },
 	{ .name = "pers-int80-64-startup", .program = "64-int80", .runner = RUN_PERSONA, .option = "--reflect=startup",
 	  .what = "as pers-int80-64 under `persona run --reflect=startup`: sites rewritten before the program runs, no filter" },
+	{ .name = "pers-int80-64-asm", .program = "64-int80", .runner = RUN_PERSONA, .image = "table-asm",
+	  .option = "--reflect=startup", .only = "null,read,write,stat,fstat",
+	  .what = "as pers-int80-64-startup, image variant table-asm: every row that can take the asm fast path "
+		  "does, stat64 and fstat64 by their asm converter (the x86-64 lane needs no 32-bit code: "
+		  "measurable on every host)" },
 	{ .name = "pers-stages", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA, .image = "stages",
 	  .option = "--reflect=startup", .only = "null,read,write",
 	  .what = "as pers-startup, image variant: the express lane's stage timers (entry, the system call, exit; "

@@ -5,7 +5,7 @@
  * What is tuned (every variant comes from the same table, through a tuning
  * overlay that tools/gentbl.py reads; nothing is kept by hand):
  *   dispatch   pointer table or generated switch (the whole image)
- *   fast       asm fast path or C, per PASS row
+ *   fast       asm fast path or C, per row that has one (PASS, out=)
  *   route/thr  direct or io_uring per batched call, and the batch size from
  *              which the ring wins (the crossover, measured per operation)
  * The overlay is personality/linux-i386.tune in the source tree: `make`
@@ -60,8 +60,8 @@
 #define VARIANTS_MAX   3
 
 /* The single benchmarks, the i386 calls each one makes per iteration (the
- * mix weights them), and whether that call is a PASS row the asm fast path
- * can take. */
+ * mix weights them); whether the call's row can take the asm fast path
+ * comes from the table (row_takes_asm). */
 static const struct tuned_bench {
 	const char *bench;
 	const char *calls[2];
@@ -557,10 +557,15 @@ static void md(struct tune_ctx *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The PASS rows of the table (by the generated rows the persona command has). */
-static int row_is_pass(const char *name)
+/* The rows that can take the asm fast path (by the generated rows the
+ * persona command has): the PASS rows, and the XLATE rows with an out=
+ * converter, whose generated row names its OUT_ enumerator (host code has no
+ * struct sysent to initialize, so the row's own text is read). */
+static int row_takes_asm(const char *name)
 {
-#define SYSENT(nr_, name_, kind_, ...) if (!strcmp(name, #name_)) return !strcmp(#kind_, "PASS");
+#define SYSENT(nr_, name_, kind_, ...) \
+	if (!strcmp(name, #name_)) \
+		return !strcmp(#kind_, "PASS") || !strstr(#__VA_ARGS__, ".out = OUT_NONE");
 #include "sysent.h"
 #undef SYSENT
 	return 0;
@@ -678,14 +683,14 @@ int cmd_tune(int argc, char **argv)
 		return 1;           /* the reason is printed already */
 
 	/* 1. the variants, built from overlays of the same table: the table's
-	 * own columns (untuned), the switch dispatch, every PASS row on the asm
-	 * fast path; measured in rounds, and the batch routes (direct against
+	 * own columns (untuned), the switch dispatch, every row that can take
+	 * the asm fast path on it (gentbl.py's *asm); measured in rounds, and the batch routes (direct against
 	 * ring in the same process) in rounds of their own. */
 	static struct variant vs[3] = { { .name = "untuned" }, { .name = "switch" }, { .name = "asm" } };
 	enum { V_UNTUNED, V_SWITCH, V_ASM };
 	if (build_image(&c, "untuned", NULL, vs[V_UNTUNED].image, sizeof vs[V_UNTUNED].image) ||
 	    build_image(&c, "switch", "dispatch=switch\n", vs[V_SWITCH].image, sizeof vs[V_SWITCH].image) ||
-	    build_image(&c, "asm", "*pass fast=asm\n", vs[V_ASM].image, sizeof vs[V_ASM].image))
+	    build_image(&c, "asm", "*asm fast=asm\n", vs[V_ASM].image, sizeof vs[V_ASM].image))
 		return 1;
 	static const struct job singles[] = { { "null,read,write,stat,fstat,openclose,gate", "pers-sysinfo" } };
 	static const struct job batches[] = { { "batch", "pers-batch-direct,pers-batch-uring" } };
@@ -737,7 +742,7 @@ int cmd_tune(int argc, char **argv)
 	   pfmt(b1, sizeof b1, &pd), dispatch,
 	   use_switch ? "the switch is cheaper" : "the switch does not win: the simpler table stays");
 
-	/* The asm fast path, per benchmarked PASS row: the figure decides. */
+	/* The asm fast path, per benchmarked row that can take it: the figure decides. */
 	FILE *tf = fopen(overlay, "w");
 	if (!tf) {
 		fprintf(stderr, "persona tune: %s: %s\n", overlay, strerror(errno));
@@ -747,23 +752,24 @@ int cmd_tune(int argc, char **argv)
 		"# An overlay of the table's tuning columns, read by tools/gentbl.py.\n"
 		"# Delete this file to build with the table's own columns.\n");
 	fprintf(tf, "dispatch=%s\n", dispatch);
-	md(&c, "## Fast path (PASS rows)\n\n| bench | row | C path | asm path | asm/C | decision |\n"
+	md(&c, "## Fast path (PASS rows, and rows with an asm converter)\n\n"
+	   "| bench | row | C path | asm path | asm/C | decision |\n"
 	   "|---|---|---:|---:|---|---|\n");
 	for (size_t i = 0; i < NBENCH; i++) {
 		const struct tuned_bench *b = &tuned_benches[i];
 		struct paired pa;
 		figure_pairs(&rv, V_UNTUNED, V_ASM, b->bench, "pers-sysinfo", 1, &pa);
-		int pass = row_is_pass(b->calls[0]) && !b->calls[1];
-		int win = pass && wins(&pa);
+		int can = row_takes_asm(b->calls[0]) && !b->calls[1];
+		int win = can && wins(&pa);
 
 		md(&c, "| %s | %s | %.1f | %.1f | %s | %s |\n", b->bench, b->calls[1] ? "several" : b->calls[0],
 		   figure_median(&rv, V_UNTUNED, b->bench, "pers-sysinfo", 1),
 		   figure_median(&rv, V_ASM, b->bench, "pers-sysinfo", 1), pfmt(b1, sizeof b1, &pa),
-		   !pass ? "not one PASS row: C" : win ? "asm" : "c (asm does not win)");
+		   !can ? "not one row with an asm path: C" : win ? "asm" : "c (asm does not win)");
 		if (win)
 			fprintf(tf, "%s fast=asm\n", b->calls[0]);
 	}
-	md(&c, "\nPASS rows without a benchmark keep the table's column: a decision needs a figure.\n");
+	md(&c, "\nRows without a benchmark keep the table's column: a decision needs a figure.\n");
 
 	/* Batch routes: per size, ring against direct in the same process and
 	 * round; the crossover is the smallest size from which the ring wins

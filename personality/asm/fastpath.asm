@@ -90,6 +90,42 @@ fast_%1:
 	jmp	r15
 %endmacro
 
+;  A row with an out= converter (an XLATE row whose only translation is
+;  the struct its call writes) has the native call write into room on the
+;  stack below rsp (OUT_ROOM bytes: the i386 lane's rsp is the i386 stack,
+;  the x86-64 lane's the caller's, persona_fastpath's the C stack; a signal
+;  meanwhile is delivered on the image's sigaltstack, not there), then the
+;  row's hand-written converter fast_out_<name> writes the i386 struct to
+;  the row's pointer argument, -EFAULT for a bad one, as the C path's
+;  xl_<name> does.
+%define OUT_ROOM 256
+
+; FAST_ARG_OUT native — the argument the converter writes through: the
+; native call gets the room below rsp instead (FAST_END_OUT moves rsp)
+%macro FAST_ARG_OUT 1
+	lea	NATIVE_%1, [rsp - OUT_ROOM]
+%endmacro
+
+; FAST_END_OUT nr, native nr, converter, i386 argument of the result
+%macro FAST_END_OUT 4
+	lea	rsp, [rsp - OUT_ROOM]
+	mov	eax, %2
+	lea	rbp, [rel %%called]
+	jmp	persona_trap6
+%%called:
+	test	rax, rax
+	js	%%done			; the call failed: its -errno is the result
+	mov	rsi, rsp
+	mov	edi, [rbx + I386_%4]
+	lea	rbp, [rel %%done]
+	jmp	fast_out_%3
+%%done:
+	lea	rsp, [rsp + OUT_ROOM]
+	mov	[rbx + FRAME_eax], eax
+	inc	qword [r14 + STATS_calls + %1 * 8]
+	jmp	r15
+%endmacro
+
 ; the table: FAST_SLOT nr, has-asm-routine, lfs watch (L_LFS_*), in number
 ; order from 0. A routine's address is 16-aligned; its low bits carry the
 ; row's lfs watch, which FAST_ROUTINE checks and clears.
@@ -114,6 +150,132 @@ persona_fast_slots:	dd	(persona_fast_table.end - persona_fast_table) / 8
 %endmacro
 
 %include "fastpath.inc"
+
+; ---------------------------------------------------------------------------
+; The out= converters. Each: IN rsi = the native struct the call wrote (at
+; the bottom of FAST_END_OUT's room, the rest of the room free), edi = the
+; i386 address to write; OUT eax = 0 or -EFAULT, a jump to rbp. Clobbers
+; rax, rcx, rdx, rsi, rdi, r8. The foreign range is checked against
+; persona_user_limit as uaccess.asm checks it, and a store that faults
+; resumes at fast_out_fault (persona_fault_fixup knows this range): the
+; same -EFAULT and the same fix-up idea as copy_to_user, for code that is
+; reached by jumps and so cannot return through uaccess_fault's ret.
+; ---------------------------------------------------------------------------
+section .text
+extern persona_user_limit
+
+%define EFAULT 14
+%define EFLAGS_AC 0x40000
+
+%if NSTAT_SIZE + S64_SIZE > OUT_ROOM
+%error "OUT_ROOM too small for struct stat and struct stat64"
+%endif
+
+; STAT64_STORE dst, width — struct stat at rsi as the i386 struct stat64
+; at dst, field by field as the kernel's cp_stat64 writes it: __st_ino and
+; st_nlink truncated, the times' seconds to 32 bits, pad0 and pad3 not
+; written. width 8: the 8-byte fields in one store each; width 4: in two
+; 4-byte stores each, none misaligned at a 4-aligned dst (the packed
+; struct has 8-byte fields at 4-byte offsets). Clobbers rax.
+%macro STORE64 3			; dst, offset, width; the value in rax
+%if %3 == 8
+	mov	[%1 + %2], rax
+%else
+	mov	[%1 + %2], eax
+	shr	rax, 32
+	mov	[%1 + %2 + 4], eax
+%endif
+%endmacro
+%macro STAT64_STORE 2
+	mov	rax, [rsi + NSTAT_dev]
+	STORE64	%1, S64_dev, %2
+	mov	rax, [rsi + NSTAT_ino]
+	mov	[%1 + S64_ino32], eax
+	STORE64	%1, S64_ino, %2
+	mov	eax, [rsi + NSTAT_mode]
+	mov	[%1 + S64_mode], eax
+	mov	eax, [rsi + NSTAT_nlink]
+	mov	[%1 + S64_nlink], eax
+	mov	eax, [rsi + NSTAT_uid]
+	mov	[%1 + S64_uid], eax
+	mov	eax, [rsi + NSTAT_gid]
+	mov	[%1 + S64_gid], eax
+	mov	rax, [rsi + NSTAT_rdev]
+	STORE64	%1, S64_rdev, %2
+	mov	rax, [rsi + NSTAT_size]
+	STORE64	%1, S64_size, %2
+	mov	eax, [rsi + NSTAT_blksize]
+	mov	[%1 + S64_blksize], eax
+	mov	rax, [rsi + NSTAT_blocks]
+	STORE64	%1, S64_blocks, %2
+	mov	eax, [rsi + NSTAT_atim_sec]
+	mov	[%1 + S64_atim_sec], eax
+	mov	eax, [rsi + NSTAT_atim_nsec]
+	mov	[%1 + S64_atim_nsec], eax
+	mov	eax, [rsi + NSTAT_mtim_sec]
+	mov	[%1 + S64_mtim_sec], eax
+	mov	eax, [rsi + NSTAT_mtim_nsec]
+	mov	[%1 + S64_mtim_nsec], eax
+	mov	eax, [rsi + NSTAT_ctim_sec]
+	mov	[%1 + S64_ctim_sec], eax
+	mov	eax, [rsi + NSTAT_ctim_nsec]
+	mov	[%1 + S64_ctim_nsec], eax
+%endmacro
+
+global fast_out_begin:function
+fast_out_begin:
+
+; fast_out_stat64 — the stat64 family (stat64, lstat64, fstat64, fstatat64)
+global fast_out_stat64:function (fast_out_stat64.end - fast_out_stat64)
+fast_out_stat64:
+	pushfq
+	pop	r8			; r8 = the flags, put back on a fault
+	mov	edi, edi
+	lea	rax, [rdi + S64_SIZE]
+	cmp	rax, [rel persona_user_limit]
+	ja	fast_out_fault
+	test	r8d, EFLAGS_AC
+	jnz	.bytes
+	STAT64_STORE rdi, 8		; a store may fault: fast_out_fault
+	xor	eax, eax
+	jmp	rbp
+	; The program runs with alignment checking on (AC): the packed i386
+	; struct has 8-byte fields at 4-byte offsets, which would raise #AC,
+	; and the program's buffer may be misaligned too. Build the struct in
+	; the room (16-aligned) with 4-byte stores and copy its three runs by
+	; bytes, which no alignment check concerns (forward: DF cleared, then
+	; put back).
+.bytes:
+	lea	rdx, [rsi + NSTAT_SIZE]
+	STAT64_STORE rdx, 4
+	mov	rsi, rdx
+	cld
+	mov	ecx, S64_pad0
+	rep	movsb			; [dev, pad0)
+	add	rdi, S64_ino32 - S64_pad0
+	add	rsi, S64_ino32 - S64_pad0
+	mov	ecx, S64_pad3 - S64_ino32
+	rep	movsb			; [__st_ino, pad3)
+	add	rdi, S64_size - S64_pad3
+	add	rsi, S64_size - S64_pad3
+	mov	ecx, S64_SIZE - S64_size
+	rep	movsb			; [st_size, the end)
+	push	r8
+	popfq
+	xor	eax, eax
+	jmp	rbp
+.end:
+
+; the converters' fix-up: the flags as they came (DF), -EFAULT
+global fast_out_fault:function
+fast_out_fault:
+	push	r8
+	popfq
+	mov	eax, -EFAULT
+	jmp	rbp
+
+global fast_out_end:function
+fast_out_end:
 
 section .text
 ; persona_fastpath — run the call in the frame by its asm fast path, if its

@@ -131,17 +131,31 @@ global uaccess_end:function
 uaccess_end:
 
 ; persona_fault_fixup — IN: rdi = faulting rip
-;   OUT: rax = address to resume at (uaccess_fault), or 0 when the fault did
-;   not happen in a uaccess routine (a real crash: the caller re-raises it).
+;   OUT: rax = address to resume at (uaccess_fault; fast_out_fault for the
+;   asm fast path's converters, fastpath.asm), or 0 when the fault did not
+;   happen in a routine that touches foreign memory (a real crash: the
+;   caller re-raises it).
+extern fast_out_begin
+extern fast_out_end
+extern fast_out_fault
 global persona_fault_fixup:function (persona_fault_fixup.end - persona_fault_fixup)
 persona_fault_fixup:
 	lea	rax, [rel uaccess_begin]
 	cmp	rdi, rax
-	jb	.no
+	jb	.converters
 	lea	rax, [rel uaccess_end]
 	cmp	rdi, rax
-	jae	.no
+	jae	.converters
 	lea	rax, [rel uaccess_fault]
+	ret
+.converters:
+	lea	rax, [rel fast_out_begin]
+	cmp	rdi, rax
+	jb	.no
+	lea	rax, [rel fast_out_end]
+	cmp	rdi, rax
+	jae	.no
+	lea	rax, [rel fast_out_fault]
 	ret
 .no:
 	xor	eax, eax

@@ -42,7 +42,7 @@ check "runs.csv has the required columns" "${missing:-none}" none
 col() { head -n 1 "$t/run/runs.csv" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
 paths=$(awk -F, 'NR > 1 && $1 == "null" { print $2 }' "$t/run/runs.csv" | tr '\n' ' ')
 check "one null row per path, in order" "$paths" \
-	"native native-ret kernel-int80 kernel-vdso modeswitch modeswitch-i386 pers-sysinfo pers-startup pers-vdso pers-table-c pers-switch-c pers-table-asm pers-int80 pers-int80-64 pers-int80-64-startup pers-stages pers-int80-64-stages pers-sud pers-seccomp ptrace "
+	"native native-ret kernel-int80 kernel-vdso modeswitch modeswitch-i386 pers-sysinfo pers-startup pers-vdso pers-table-c pers-switch-c pers-table-asm pers-int80 pers-int80-64 pers-int80-64-startup pers-int80-64-asm pers-stages pers-int80-64-stages pers-sud pers-seccomp ptrace "
 
 st=$(col status); med=$(col ticks_median); ratio=$(col ratio_native); rs=$(col reason)
 native=$(awk -F, -v s="$st" -v m="$med" -v r="$ratio" \

@@ -11,6 +11,43 @@
 # start-up reaches the kernel (the regs program makes such calls).
 . tests/e2e/lib/same.sh
 
+# x86-64 code calling with the i386 ABI keeps every register the kernel
+# keeps, on the C path and on the asm fast path, flags included, and gets
+# fstat64's struct stat64 right (tests/prog/regs64.c): by default (each
+# site caught once, then rewritten), under --reflect=startup, under
+# --reflect=startup behind the kill filter (no call may reach the kernel's
+# ia32 layer), and with the image whose table sends every row it can down
+# the asm fast path (bench's table-asm variant: fstat64 by its asm
+# converter, alignment checking on and off). No 32-bit code runs: every
+# host checks it, before the i386 cases below.
+regs64_case() {
+	_name=$1; shift
+	"$@" "$progdir/regs64" </dev/null >"$t/out" 2>"$t/err"
+	_rc=$?
+	if [ "$_rc" = 0 ] && [ "$(tail -n 1 "$t/out")" = "all registers kept" ] && ! grep -q CHANGED "$t/out"; then
+		ok "$_name"
+	else
+		bad "$_name"; printf '  got: %s\n' "$_rc"; grep -v ': kept$' "$t/out" "$t/err" | head -10 | sed 's/^/    /'
+	fi
+}
+regs64_case "x86-64 int \$0x80: registers kept" "$persona" run
+regs64_case "x86-64 int \$0x80: registers kept (--reflect=startup)" "$persona" run --reflect=startup
+if [ "$noia32_works" = 1 ]; then
+	regs64_case "x86-64 int \$0x80: registers kept (--reflect=startup, no ia32 calls)" \
+		"$noia32" "$persona" run --reflect=startup
+else
+	skip "x86-64 int \$0x80: registers kept (--reflect=startup, no ia32 calls)" "cannot install a seccomp filter"
+fi
+asm_img=$build/variants/table-asm/linux-i386.img
+if [ -f "$asm_img" ]; then
+	regs64_case "x86-64 int \$0x80, table-asm image: registers kept, fstat64 by its asm converter" \
+		env PERSONA_IMAGE="$asm_img" "$persona" run
+	regs64_case "x86-64 int \$0x80, table-asm image: the same (--reflect=startup)" \
+		env PERSONA_IMAGE="$asm_img" "$persona" run --reflect=startup
+else
+	skip "x86-64 int \$0x80, table-asm image" "the variant is not built ($asm_img: make bench-variants)"
+fi
+
 need32 "--reflect=startup" || exit 0
 PERSONA_RUN_OPTS="$base_run_opts --reflect=startup"
 for kind in static dynamic; do
@@ -76,31 +113,6 @@ if [ "$noia32_works" = 1 ] && [ -x "$lat64" ]; then
 	esac
 else
 	skip "x86-64 int \$0x80 sites rewritten before the program runs" "no seccomp filter here, or the bench is not built"
-fi
-
-# x86-64 code calling with the i386 ABI keeps every register the kernel
-# keeps, on the C path and on the asm fast path, flags included
-# (tests/prog/regs64.c): by default (each site caught once, then
-# rewritten), under --reflect=startup, and under --reflect=startup behind
-# the kill filter (no call may reach the kernel's ia32 layer). No 32-bit
-# code runs: every host can check it.
-regs64_case() {
-	_name=$1; shift
-	"$@" "$progdir/regs64" >"$t/out" 2>"$t/err"
-	_rc=$?
-	if [ "$_rc" = 0 ] && [ "$(tail -n 1 "$t/out")" = "all registers kept" ] && ! grep -q CHANGED "$t/out"; then
-		ok "$_name"
-	else
-		bad "$_name"; printf '  got: %s\n' "$_rc"; grep -v ': kept$' "$t/out" "$t/err" | head -10 | sed 's/^/    /'
-	fi
-}
-regs64_case "x86-64 int \$0x80: registers kept" "$persona" run
-regs64_case "x86-64 int \$0x80: registers kept (--reflect=startup)" "$persona" run --reflect=startup
-if [ "$noia32_works" = 1 ]; then
-	regs64_case "x86-64 int \$0x80: registers kept (--reflect=startup, no ia32 calls)" \
-		"$noia32" "$persona" run --reflect=startup
-else
-	skip "x86-64 int \$0x80: registers kept (--reflect=startup, no ia32 calls)" "cannot install a seccomp filter"
 fi
 
 # Combinations that cannot work are refused before anything runs.

@@ -1,9 +1,11 @@
 /* tests/prog/regs64.c — x86-64 code calling with the i386 ABI (int $0x80):
  * every register the kernel keeps survives the call.
  *
- * For calls on the C path (getpid, close) and on the asm fast path
- * (getppid, read) and several rflags patterns (DF, AC and the arithmetic
- * flags set or clear), loads known values into every register, makes the
+ * For calls on the C path (getpid, close), on the asm fast path (getppid,
+ * read) and fstat64 (C path, or its asm converter in an image whose table
+ * gives it the asm path: bench's table-asm variant), into a good buffer and
+ * a bad one, and several rflags patterns (DF, AC and the arithmetic flags
+ * set or clear), loads known values into every register, makes the
  * call at a site of the rewritable form (`mov $nr, %eax` right before
  * `int $0x80`), and checks rax (the result, sign-extended from eax), rbx,
  * rcx, rdx, rsi, rdi, rbp, r12-r15, rsp, the flags, and r8-r11 (the kernel
@@ -14,6 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct regs64 {
@@ -22,7 +26,7 @@ struct regs64 {
 _Static_assert(sizeof(struct regs64) == 136, "layout used by regs64_call");
 
 /* regs64_call(in, out, site): the registers of *in, the call at site
- * (0 getppid, 1 getpid, 2 read, 3 close), every register into *out */
+ * (0 getppid, 1 getpid, 2 read, 3 close, 4 fstat64), every register into *out */
 void regs64_call(const struct regs64 *in, struct regs64 *out, int site);
 __asm__(
 	".text\n"
@@ -37,6 +41,8 @@ __asm__(
 	"	cmp $2, %edx; cmove %rbx, %rax\n"
 	"	lea site_close(%rip), %rbx\n"
 	"	cmp $3, %edx; cmove %rbx, %rax\n"
+	"	lea site_fstat64(%rip), %rbx\n"
+	"	cmp $4, %edx; cmove %rbx, %rax\n"
 	"	mov %rax, g_site(%rip)\n"
 	"	pushq 128(%rdi)\n"
 	"	mov 8(%rdi), %rbx; mov 16(%rdi), %rcx; mov 24(%rdi), %rdx; mov 32(%rdi), %rsi\n"
@@ -50,6 +56,7 @@ __asm__(
 	"site_getpid:  mov $20, %eax; int $0x80; jmp 1f\n"
 	"site_read:    mov $3, %eax;  int $0x80; jmp 1f\n"
 	"site_close:   mov $6, %eax;  int $0x80; jmp 1f\n"
+	"site_fstat64: mov $197, %eax; int $0x80; jmp 1f\n"
 	"1:	pushfq\n"
 	"	popq g_rflags(%rip)\n"
 	"	mov %rsp, g_rsp_after(%rip)\n"
@@ -75,11 +82,14 @@ __asm__(
 #define FLAG_AC    0x40000u
 #define FLAGS_CHECKED (FLAGS_KEPT | FLAG_DF | FLAG_AC)
 
-static int one(const char *what, int site, uint32_t arg0, uint64_t flags, long want)
+/* the second argument's low half when a case gives none */
+#define ARG1_ANY 0xc1c2c3c4u
+
+static int one(const char *what, int site, uint32_t arg0, uint32_t arg1, uint64_t flags, long want)
 {
 	struct regs64 in = {
 		.rax = 0x0a0a0a0a0a0a0a0aull, .rbx = 0xb0b0b0b000000000ull | arg0,
-		.rcx = 0xc0c0c0c0c1c2c3c4ull, .rdx = 0xd0d0d0d0d1d2d3d4ull,
+		.rcx = 0xc0c0c0c000000000ull | arg1, .rdx = 0xd0d0d0d0d1d2d3d4ull,
 		.rsi = 0x5050505051525354ull, .rdi = 0xd1d1d1d1d0d1d2d3ull,
 		.rbp = 0xb1b1b1b1b0b1b2b3ull, .r8 = 0x0808080808080808ull,
 		.r9 = 0x0909090909090909ull, .r10 = 0x1010101010101010ull,
@@ -118,6 +128,25 @@ static int one(const char *what, int site, uint32_t arg0, uint64_t flags, long w
 	return bad;
 }
 
+/* the fields of an i386 struct stat64 against the host's struct stat;
+ * the pads (bytes 8-11, 40-43) are not written: still the fill pattern */
+static int stat64_wrong(const uint8_t *b, const struct stat *st)
+{
+	uint64_t dev, ino, size, blocks;
+	uint32_t ino32, mode, nlink, mtime;
+
+	memcpy(&dev, b + 0, 8), memcpy(&ino32, b + 12, 4), memcpy(&mode, b + 16, 4);
+	memcpy(&nlink, b + 20, 4), memcpy(&size, b + 44, 8), memcpy(&blocks, b + 56, 8);
+	memcpy(&mtime, b + 72, 4), memcpy(&ino, b + 88, 8);
+	if (dev == st->st_dev && ino == st->st_ino && ino32 == (uint32_t)st->st_ino &&
+	    mode == st->st_mode && nlink == (uint32_t)st->st_nlink && size == (uint64_t)st->st_size &&
+	    blocks == (uint64_t)st->st_blocks && mtime == (uint32_t)st->st_mtim.tv_sec &&
+	    b[8] == 0xa5 && b[11] == 0xa5 && b[40] == 0xa5 && b[43] == 0xa5 && b[96] == 0xa5)
+		return 0;
+	printf("  fstat64: the struct stat64 written differs from fstat's\n");
+	return 1;
+}
+
 int main(void)
 {
 	static const uint64_t patterns[] = { 0, FLAGS_KEPT, FLAG_DF, FLAGS_KEPT | FLAG_DF, 0x1 | 0x40,
@@ -126,11 +155,24 @@ int main(void)
 	int bad = 0;
 	long pid = getpid(), ppid = getppid();
 
+	/* fstat64's i386 struct stat64, below 4 GiB as an i386 pointer must be */
+	uint8_t *st64 = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	struct stat st;
+
+	if (st64 == MAP_FAILED || fstat(0, &st) != 0) {
+		perror("regs64: setup");
+		return 2;
+	}
 	for (unsigned i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
-		bad |= one("getppid", 0, 0, patterns[i], ppid);
-		bad |= one("getpid", 1, 0, patterns[i], pid);
-		bad |= one("read(-1)", 2, (uint32_t)-1, patterns[i], -9 /* EBADF */);
-		bad |= one("close(-1)", 3, (uint32_t)-1, patterns[i], -9 /* EBADF */);
+		bad |= one("getppid", 0, 0, ARG1_ANY, patterns[i], ppid);
+		bad |= one("getpid", 1, 0, ARG1_ANY, patterns[i], pid);
+		bad |= one("read(-1)", 2, (uint32_t)-1, ARG1_ANY, patterns[i], -9 /* EBADF */);
+		bad |= one("close(-1)", 3, (uint32_t)-1, ARG1_ANY, patterns[i], -9 /* EBADF */);
+		/* 4-aligned, not 8: the packed struct's 8-byte fields misaligned */
+		memset(st64, 0xa5, 128);
+		bad |= one("fstat64(0)", 4, 0, (uint32_t)(uintptr_t)(st64 + 4), patterns[i], 0);
+		bad |= stat64_wrong(st64 + 4, &st);
+		bad |= one("fstat64(0, bad buffer)", 4, 0, ARG1_ANY, patterns[i], -14 /* EFAULT */);
 	}
 	printf("%s\n", bad ? "FAIL" : "all registers kept");
 	return bad;

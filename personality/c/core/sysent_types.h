@@ -14,6 +14,10 @@ enum sysent_route { ROUTE_DIRECT, ROUTE_RING };
 /* Which descriptors lfs.c must see a row for (the table's lfs= word); the
  * values are also the tag bits of the row's persona_fast_table pointer. */
 enum sysent_lfs { LFS_NONE = 0, LFS_FD = 1, LFS_WRITE = 2 };
+/* Which hand-written asm converter writes an XLATE row's result on the asm
+ * fast path (the table's out= word; fastpath.asm: fast_out_<name>). The C
+ * path of such a row is its xl_<name>, as for any XLATE row. */
+enum sysent_out { OUT_NONE, OUT_STAT64 };
 
 typedef long (*xl_fn)(struct i386_frame *f);
 
@@ -31,6 +35,7 @@ struct sysent {
 	uint16_t    thr;        /* ring threshold */
 	uint16_t    nr;         /* i386 number */
 	uint8_t     lfs;        /* LFS_* */
+	uint8_t     out;        /* OUT_*: the asm converter of an XLATE row */
 };
 
 /* Linux numbers, then the private ones packed right after them. */

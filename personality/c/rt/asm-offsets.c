@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include "core/persona.h"
 #include "core/sysent_types.h"
+#include "core/i386_types.h"
 #include "sysnr.h"
 #include "rt/image.h"
 #include "rt/vclock.h"
@@ -71,6 +72,45 @@ void asm_offsets(void)
 	OFFSET(SIGSTATE_deferred, persona_sigstate, deferred);
 	OFFSET(SIGSTATE_suspend_active, persona_sigstate, suspend_active);
 	OFFSET(SIGSTATE_restart_pending, persona_sigstate, restart_pending);
+	/* the asm converter of struct stat64 (fastpath.asm: fast_out_stat64):
+	 * what the native call writes, and the i386 struct it becomes */
+	DEFINE(NSTAT_SIZE, sizeof(struct native_stat));
+	OFFSET(NSTAT_dev, native_stat, st_dev);
+	OFFSET(NSTAT_ino, native_stat, st_ino);
+	OFFSET(NSTAT_nlink, native_stat, st_nlink);
+	OFFSET(NSTAT_mode, native_stat, st_mode);
+	OFFSET(NSTAT_uid, native_stat, st_uid);
+	OFFSET(NSTAT_gid, native_stat, st_gid);
+	OFFSET(NSTAT_rdev, native_stat, st_rdev);
+	OFFSET(NSTAT_size, native_stat, st_size);
+	OFFSET(NSTAT_blksize, native_stat, st_blksize);
+	OFFSET(NSTAT_blocks, native_stat, st_blocks);
+	OFFSET(NSTAT_atim_sec, native_stat, st_atim_sec);
+	OFFSET(NSTAT_atim_nsec, native_stat, st_atim_nsec);
+	OFFSET(NSTAT_mtim_sec, native_stat, st_mtim_sec);
+	OFFSET(NSTAT_mtim_nsec, native_stat, st_mtim_nsec);
+	OFFSET(NSTAT_ctim_sec, native_stat, st_ctim_sec);
+	OFFSET(NSTAT_ctim_nsec, native_stat, st_ctim_nsec);
+	DEFINE(S64_SIZE, sizeof(struct i386_stat64));
+	OFFSET(S64_dev, i386_stat64, st_dev);
+	OFFSET(S64_pad0, i386_stat64, pad0);
+	OFFSET(S64_ino32, i386_stat64, st_ino32);
+	OFFSET(S64_mode, i386_stat64, st_mode);
+	OFFSET(S64_nlink, i386_stat64, st_nlink);
+	OFFSET(S64_uid, i386_stat64, st_uid);
+	OFFSET(S64_gid, i386_stat64, st_gid);
+	OFFSET(S64_rdev, i386_stat64, st_rdev);
+	OFFSET(S64_pad3, i386_stat64, pad3);
+	OFFSET(S64_size, i386_stat64, st_size);
+	OFFSET(S64_blksize, i386_stat64, st_blksize);
+	OFFSET(S64_blocks, i386_stat64, st_blocks);
+	OFFSET(S64_atim_sec, i386_stat64, st_atim_sec);
+	OFFSET(S64_atim_nsec, i386_stat64, st_atim_nsec);
+	OFFSET(S64_mtim_sec, i386_stat64, st_mtim_sec);
+	OFFSET(S64_mtim_nsec, i386_stat64, st_mtim_nsec);
+	OFFSET(S64_ctim_sec, i386_stat64, st_ctim_sec);
+	OFFSET(S64_ctim_nsec, i386_stat64, st_ctim_nsec);
+	OFFSET(S64_ino, i386_stat64, st_ino);
 	/* the tag bits of persona_fast_table's pointers (fastpath.asm) */
 	DEFINE(L_LFS_NONE, LFS_NONE);
 	DEFINE(L_LFS_FD, LFS_FD);
