@@ -35,3 +35,17 @@ same "LDT code segment: processes" --portable -- "$progdir/procs-static" "$progd
 same "LDT code segment: registers kept" --portable -- "$progdir/regs-static"
 same "LDT code segment: TLS" --portable -- "$progdir/tls-dynamic"
 PERSONA_RUN_OPTS=$base_run_opts
+
+# The image whose table sends every row it can down the asm fast path
+# (bench's table-asm variant): fstat64 through its asm converter in the
+# i386 lane, on both ways in, with and without alignment checking.
+asm_img=$build/variants/table-asm/linux-i386.img
+if [ -f "$asm_img" ]; then
+	export PERSONA_IMAGE="$asm_img"
+	for kind in static dynamic; do
+		same "table-asm image: registers kept $kind" -- "$progdir/regs-$kind"
+	done
+	unset PERSONA_IMAGE
+else
+	skip "table-asm image: registers kept" "the variant is not built ($asm_img: make bench-variants)"
+fi

@@ -2,14 +2,19 @@
  *
  * For both ways in (call *%gs:0x10 and int $0x80) and several eflags
  * patterns (DF, AC and the arithmetic flags set or clear), and calls on the C
- * path (getpid, close) and on the asm fast path (getppid, read), loads known values
- * into every register, makes a call, and checks ebx, ecx, edx, esi, edi,
- * ebp, esp, the arithmetic flags, DF and AC, and ds/es/fs/gs/ss afterwards.
- * Prints one line per case; exits 1 if any register changed. */
+ * path (getpid, close), on the asm fast path (getppid, read), and fstat64
+ * (C path, or its asm converter in an image whose table gives it the asm
+ * path) into a good buffer and a bad one, loads known values into every
+ * register, makes a call, and checks ebx, ecx, edx, esi, edi, ebp, esp, the
+ * arithmetic flags, DF and AC, and ds/es/fs/gs/ss afterwards, and the
+ * struct stat64 written. Prints one line per case; exits 1 if any register
+ * changed. */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 struct regs {
@@ -24,9 +29,12 @@ int regs_call(struct regs *in, struct regs *out, int way);
 #define FLAG_DF    0x400u
 #define FLAG_AC    0x40000u     /* alignment check: the gate's way out must not run 64-bit code under it */
 
-static int one(const char *what, int way, uint32_t nr, uint32_t arg0, uint32_t flags, long want)
+/* the second argument when a case gives none */
+#define ARG1_ANY 0xc1c2c3c4u
+
+static int one(const char *what, int way, uint32_t nr, uint32_t arg0, uint32_t arg1, uint32_t flags, long want)
 {
-	struct regs in = { nr, arg0, 0xc1c2c3c4, 0xd1d2d3d4, 0x51525354, 0xd0d1d2d3, 0xb0b1b2b3, 0, flags | 0x202, 0, 0, 0, 0, 0, 0 };
+	struct regs in = { nr, arg0, arg1, 0xd1d2d3d4, 0x51525354, 0xd0d1d2d3, 0xb0b1b2b3, 0, flags | 0x202, 0, 0, 0, 0, 0, 0 };
 	struct regs out;
 	int bad = 0;
 
@@ -48,6 +56,28 @@ static int one(const char *what, int way, uint32_t nr, uint32_t arg0, uint32_t f
 	return bad;
 }
 
+/* The i386 struct stat64 (packed: 8-byte fields at 4-byte offsets) against
+ * libc's fstat; the pads (bytes 8-11, 40-43) are written by neither the
+ * kernel's cp_stat64 nor the personality: still the fill pattern. */
+static uint8_t st64[128] __attribute__((aligned(8)));
+
+static int stat64_wrong(const uint8_t *b, const struct stat *st)
+{
+	uint64_t dev, ino, size, blocks;
+	uint32_t ino32, mode, nlink, mtime;
+
+	memcpy(&dev, b + 0, 8), memcpy(&ino32, b + 12, 4), memcpy(&mode, b + 16, 4);
+	memcpy(&nlink, b + 20, 4), memcpy(&size, b + 44, 8), memcpy(&blocks, b + 56, 8);
+	memcpy(&mtime, b + 72, 4), memcpy(&ino, b + 88, 8);
+	if (dev == (uint64_t)st->st_dev && ino == (uint64_t)st->st_ino && ino32 == (uint32_t)st->st_ino &&
+	    mode == st->st_mode && nlink == (uint32_t)st->st_nlink && size == (uint64_t)st->st_size &&
+	    blocks == (uint64_t)st->st_blocks && mtime == (uint32_t)st->st_mtime &&
+	    b[8] == 0xa5 && b[11] == 0xa5 && b[40] == 0xa5 && b[43] == 0xa5 && b[96] == 0xa5)
+		return 0;
+	printf("  fstat64: the struct stat64 written differs from fstat's\n");
+	return 1;
+}
+
 int main(void)
 {
 	static const uint32_t patterns[] = { 0, FLAGS_KEPT, FLAG_DF, FLAGS_KEPT | FLAG_DF, 0x1 | 0x40,
@@ -55,14 +85,28 @@ int main(void)
 					     FLAG_AC | FLAG_DF | 0x1 };
 	int bad = 0;
 	long pid = getpid(), ppid = getppid();
+	struct stat st;
+	/* a descriptor of its own (fd 0 may be closed); O_LARGEFILE, so that
+	 * lfs.c watches nothing and the fast path stays as it is */
+	int fd = open("/dev/null", O_RDONLY | O_LARGEFILE);
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		perror("regs: /dev/null");
+		return 2;
+	}
 
 	for (int way = 0; way < 2; way++)
 		for (unsigned i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
-			bad |= one("getpid", way, SYS_getpid, 0xb1b2b3b4, patterns[i], pid);
-			bad |= one("close(-1)", way, SYS_close, (uint32_t)-1, patterns[i], -9 /* EBADF */);
+			bad |= one("getpid", way, SYS_getpid, 0xb1b2b3b4, ARG1_ANY, patterns[i], pid);
+			bad |= one("close(-1)", way, SYS_close, (uint32_t)-1, ARG1_ANY, patterns[i], -9 /* EBADF */);
 			/* rows with an asm fast path: the gate's express lane */
-			bad |= one("getppid", way, SYS_getppid, 0xb1b2b3b4, patterns[i], ppid);
-			bad |= one("read(-1)", way, SYS_read, (uint32_t)-1, patterns[i], -9 /* EBADF */);
+			bad |= one("getppid", way, SYS_getppid, 0xb1b2b3b4, ARG1_ANY, patterns[i], ppid);
+			bad |= one("read(-1)", way, SYS_read, (uint32_t)-1, ARG1_ANY, patterns[i], -9 /* EBADF */);
+			/* 4-aligned, not 8: the 8-byte fields land misaligned */
+			memset(st64, 0xa5, sizeof(st64));
+			bad |= one("fstat64", way, SYS_fstat64, (uint32_t)fd, (uint32_t)(uintptr_t)(st64 + 4), patterns[i], 0);
+			bad |= stat64_wrong(st64 + 4, &st);
+			bad |= one("fstat64(bad buffer)", way, SYS_fstat64, (uint32_t)fd, ARG1_ANY, patterns[i], -14 /* EFAULT */);
 		}
 	printf("%s\n", bad ? "FAIL" : "all registers kept");
 	return bad;
