@@ -841,6 +841,28 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 		goal_line(f, "null call, pers-int80-64-startup / native",
 			  ratio_of(t, "null", "pers-int80-64-startup", "native", 1, 1), GOAL_INT80_64_RATIO, 1,
 			  why_missing(t, "pers-int80-64-startup", "native", "pers-int80-64-startup or native null missing"));
+	/* The x86-64 lane (int $0x80 from 64-bit code) switches no mode, so its
+	 * floor is the native call itself, on every host, one that runs no
+	 * 32-bit code included: the personality's own entry, dispatch and
+	 * converters with every row that can take the asm fast path on it
+	 * (pers-int80-64-asm: fstat64 and stat64 through their asm converter). */
+	{
+		static const char *const lane_benches[] = { "null", "read", "write", "stat", "fstat" };
+		for (unsigned b = 0; b < sizeof lane_benches / sizeof lane_benches[0]; b++) {
+			const char *bench = lane_benches[b];
+			const struct run_row *nat = ok_row(t, bench, "native", 1);
+			const struct run_row *lane = ok_row(t, bench, "pers-int80-64-asm", 1);
+			char what[200], missing[96];
+			if (!table_find(t, bench, "pers-int80-64-asm", 1))
+				continue;       /* a run from before the path, or not asked for */
+			bfmt(what, sizeof what, "%s, (pers-int80-64-asm − native) / native: the x86-64 lane, "
+			     "no mode switch, every row it can on the asm path", bench);
+			bfmt(missing, sizeof missing, "pers-int80-64-asm or native %s missing", bench);
+			goal_line(f, what, nat && lane ? (lane->ticks_median - nat->ticks_median) / nat->ticks_median
+						    : NAN,
+				  GOAL_FLOOR_FRACTION, 1, why_missing(t, "pers-int80-64-asm", "native", missing));
+		}
+	}
 	goal_line(f, "null call, pers-int80 / kernel-int80 (\"far below\": at most a tenth)",
 		  ratio_of(t, "null", "pers-int80", "kernel-int80", 1, 1), GOAL_INT80_FRACTION, 1,
 		  why_missing(t, "pers-int80", "kernel-int80", "pers-int80 or kernel-int80 null missing"));
