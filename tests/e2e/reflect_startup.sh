@@ -48,6 +48,18 @@ else
 	skip "x86-64 int \$0x80, table-asm image" "the variant is not built ($asm_img: make bench-variants)"
 fi
 
+# --stats on an x86-64 program: its native exit is not seen, so the counts
+# cannot be printed then; the log says so at the start instead of ending in
+# silence, and the program runs as it would.
+"$persona" run --stats "$progdir/hello64-static" 6 >"$t/out" 2>"$t/err"
+rc=$?
+if [ "$rc" = 6 ] && [ "$(grep -c 'stats: an x86-64 program: .*printed only if it exits by int \$0x80' "$t/err")" = 1 ] &&
+   grep -q 'hello' "$t/out"; then
+	ok "--stats on an x86-64 program says when its counts are printed"
+else
+	bad "--stats on an x86-64 program says when its counts are printed"; printf '  got: %s\n' "$rc"; head -5 "$t/err" | sed 's/^/    /'
+fi
+
 need32 "--reflect=startup" || exit 0
 PERSONA_RUN_OPTS="$base_run_opts --reflect=startup"
 for kind in static dynamic; do

@@ -100,6 +100,11 @@ long persona_image_init(const struct persona_init_args *a)
 	persona_opts.reflect_startup = a->reflect_startup;
 	persona_opts.log_fd = a->log_fd;
 
+	/* An x86-64 program's own exit is a native exit_group that the image
+	 * never sees, so --stats would end in silence: say so at the start. */
+	if (a->stats && a->mode == PERSONA_MODE_X86_64)
+		pout("stats: an x86-64 program: its int $0x80 calls are counted, but printed only if it exits "
+		     "by int $0x80 (exit or exit_group); its native exit is not seen by the personality");
 	persona_process.mode = a->mode;
 	persona_process.descendants_native = a->descendants_native;
 	persona_process.stack_lo = a->stack_lo;
