@@ -188,7 +188,11 @@ bits 64
 ;       the result and every other register and eflags as they came.
 ;  Uses the 8 bytes below the i386 esp (eflags, then the far pointer out),
 ;  within the 24 that the gate has always used; the fast routines use no
-;  stack (they are entered and left by jumps).
+;  stack (they are entered and left by jumps), except a row with an out=
+;  converter (the stat64 family), whose native call writes its struct into
+;  OUT_ROOM (256) bytes below that (fastpath.asm): the i386 ABI keeps
+;  nothing below esp, and a signal meanwhile is delivered on the image's
+;  sigaltstack, not there.
 ;  Scratch: r8, r10, r11, r12 (thread), r13 (way), r14 (counts), r15 (the
 ;  fast routine's way back), and rbp once the frame holds ebp; r8-r15 are
 ;  invisible to 32-bit code, and the upper halves of all registers are

@@ -38,7 +38,7 @@ long persona_clone_vfork(uint64_t flags, void *stack, uint32_t *ptid, uint32_t *
 void persona_gate_int80_64(void);
 
 /* ---- fastpath.asm --------------------------------------------------------- */
-/* The asm fast path of the PASS rows the table marks fast: 1 if it ran the
+/* The asm fast path of the rows the table marks fast asm: 1 if it ran the
  * call, 0 to take the C dispatch. */
 int persona_fastpath(struct i386_frame *f);
 

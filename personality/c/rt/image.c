@@ -156,7 +156,7 @@ _Static_assert(offsetof(struct persona_thread, frame) == 0, "the gate saves into
 
 void persona_gate_dispatch(struct i386_frame *f)
 {
-	/* PASS rows the table marks fast asm skip the C dispatch; the way in
+	/* rows the table marks fast asm skip the C dispatch; the way in
 	 * is counted here for them (persona_syscall counts its own). */
 	if (unlikely(persona_reflect_startup_pending) && f->way == WAY_SYSINFO)
 		persona_reflect_startup_over();
