@@ -179,49 +179,38 @@ extern persona_user_limit
 ; written. width 8: the 8-byte fields in one store each; width 4: in two
 ; 4-byte stores each, none misaligned at a 4-aligned dst (the packed
 ; struct has 8-byte fields at 4-byte offsets). Clobbers rax.
-%macro STORE64 3			; dst, offset, width; the value in rax
-%if %3 == 8
-	mov	[%1 + %2], rax
+%macro PUT64 4				; dst, i386 field, native field, width
+	mov	rax, [rsi + NSTAT_%3]
+%if %4 == 8
+	mov	[%1 + S64_%2], rax
 %else
-	mov	[%1 + %2], eax
+	mov	[%1 + S64_%2], eax
 	shr	rax, 32
-	mov	[%1 + %2 + 4], eax
+	mov	[%1 + S64_%2 + 4], eax
 %endif
 %endmacro
+%macro PUT32 3				; dst, i386 field, native field (its low half)
+	mov	eax, [rsi + NSTAT_%3]
+	mov	[%1 + S64_%2], eax
+%endmacro
 %macro STAT64_STORE 2
-	mov	rax, [rsi + NSTAT_dev]
-	STORE64	%1, S64_dev, %2
-	mov	rax, [rsi + NSTAT_ino]
-	mov	[%1 + S64_ino32], eax
-	STORE64	%1, S64_ino, %2
-	mov	eax, [rsi + NSTAT_mode]
-	mov	[%1 + S64_mode], eax
-	mov	eax, [rsi + NSTAT_nlink]
-	mov	[%1 + S64_nlink], eax
-	mov	eax, [rsi + NSTAT_uid]
-	mov	[%1 + S64_uid], eax
-	mov	eax, [rsi + NSTAT_gid]
-	mov	[%1 + S64_gid], eax
-	mov	rax, [rsi + NSTAT_rdev]
-	STORE64	%1, S64_rdev, %2
-	mov	rax, [rsi + NSTAT_size]
-	STORE64	%1, S64_size, %2
-	mov	eax, [rsi + NSTAT_blksize]
-	mov	[%1 + S64_blksize], eax
-	mov	rax, [rsi + NSTAT_blocks]
-	STORE64	%1, S64_blocks, %2
-	mov	eax, [rsi + NSTAT_atim_sec]
-	mov	[%1 + S64_atim_sec], eax
-	mov	eax, [rsi + NSTAT_atim_nsec]
-	mov	[%1 + S64_atim_nsec], eax
-	mov	eax, [rsi + NSTAT_mtim_sec]
-	mov	[%1 + S64_mtim_sec], eax
-	mov	eax, [rsi + NSTAT_mtim_nsec]
-	mov	[%1 + S64_mtim_nsec], eax
-	mov	eax, [rsi + NSTAT_ctim_sec]
-	mov	[%1 + S64_ctim_sec], eax
-	mov	eax, [rsi + NSTAT_ctim_nsec]
-	mov	[%1 + S64_ctim_nsec], eax
+	PUT64	%1, dev, dev, %2
+	PUT32	%1, ino32, ino
+	PUT64	%1, ino, ino, %2
+	PUT32	%1, mode, mode
+	PUT32	%1, nlink, nlink
+	PUT32	%1, uid, uid
+	PUT32	%1, gid, gid
+	PUT64	%1, rdev, rdev, %2
+	PUT64	%1, size, size, %2
+	PUT32	%1, blksize, blksize
+	PUT64	%1, blocks, blocks, %2
+	PUT32	%1, atim_sec, atim_sec	; the seconds cut to 32 bits
+	PUT32	%1, atim_nsec, atim_nsec
+	PUT32	%1, mtim_sec, mtim_sec
+	PUT32	%1, mtim_nsec, mtim_nsec
+	PUT32	%1, ctim_sec, ctim_sec
+	PUT32	%1, ctim_nsec, ctim_nsec
 %endmacro
 
 global fast_out_begin:function

@@ -31,13 +31,13 @@ $(PROG_DIR)/%-static-pie: tests/prog/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -static-pie -o $@ $<
 
-$(PROG_DIR)/regs-static: tests/prog/regs.c tests/prog/regs_entry.S | $(BUILD)/.deps-ok
+$(PROG_DIR)/regs-static: tests/prog/regs.c tests/prog/regs_entry.S tests/prog/stat64_check.h | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(PROG_CFLAGS) -static -fno-pie -no-pie -o $@ $^
+	$(CC) $(PROG_CFLAGS) -static -fno-pie -no-pie -o $@ $(filter-out %.h,$^)
 
-$(PROG_DIR)/regs-dynamic: tests/prog/regs.c tests/prog/regs_entry.S | $(BUILD)/.deps-ok
+$(PROG_DIR)/regs-dynamic: tests/prog/regs.c tests/prog/regs_entry.S tests/prog/stat64_check.h | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(PROG_CFLAGS) -fno-pie -no-pie -o $@ $^
+	$(CC) $(PROG_CFLAGS) -fno-pie -no-pie -o $@ $(filter-out %.h,$^)
 
 $(PROG_DIR)/hello64-static: tests/prog/hello.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
@@ -47,7 +47,7 @@ $(PROG_DIR)/hello64-dynamic: tests/prog/hello.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_HOST) -o $@ $<
 
-$(PROG_DIR)/regs64: tests/prog/regs64.c | $(BUILD)/.deps-ok
+$(PROG_DIR)/regs64: tests/prog/regs64.c tests/prog/stat64_check.h | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_HOST) -o $@ $<
 

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "stat64_check.h"
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -56,27 +58,8 @@ static int one(const char *what, int way, uint32_t nr, uint32_t arg0, uint32_t a
 	return bad;
 }
 
-/* The i386 struct stat64 (packed: 8-byte fields at 4-byte offsets) against
- * libc's fstat; the pads (bytes 8-11, 40-43) are written by neither the
- * kernel's cp_stat64 nor the personality: still the fill pattern. */
+/* fstat64's i386 struct stat64 (stat64_check.h checks it) */
 static uint8_t st64[128] __attribute__((aligned(8)));
-
-static int stat64_wrong(const uint8_t *b, const struct stat *st)
-{
-	uint64_t dev, ino, size, blocks;
-	uint32_t ino32, mode, nlink, mtime;
-
-	memcpy(&dev, b + 0, 8), memcpy(&ino32, b + 12, 4), memcpy(&mode, b + 16, 4);
-	memcpy(&nlink, b + 20, 4), memcpy(&size, b + 44, 8), memcpy(&blocks, b + 56, 8);
-	memcpy(&mtime, b + 72, 4), memcpy(&ino, b + 88, 8);
-	if (dev == (uint64_t)st->st_dev && ino == (uint64_t)st->st_ino && ino32 == (uint32_t)st->st_ino &&
-	    mode == st->st_mode && nlink == (uint32_t)st->st_nlink && size == (uint64_t)st->st_size &&
-	    blocks == (uint64_t)st->st_blocks && mtime == (uint32_t)st->st_mtime &&
-	    b[8] == 0xa5 && b[11] == 0xa5 && b[40] == 0xa5 && b[43] == 0xa5 && b[96] == 0xa5)
-		return 0;
-	printf("  fstat64: the struct stat64 written differs from fstat's\n");
-	return 1;
-}
 
 int main(void)
 {

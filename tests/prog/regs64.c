@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "stat64_check.h"
+
 struct regs64 {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15, rsp, rflags;
 };
@@ -127,25 +129,6 @@ static int one(const char *what, int site, uint32_t arg0, uint32_t arg1, uint64_
 	}
 	printf("int80-64 %s flags=%#07llx: %s\n", what, (unsigned long long)flags, bad ? "CHANGED" : "kept");
 	return bad;
-}
-
-/* the fields of an i386 struct stat64 against the host's struct stat;
- * the pads (bytes 8-11, 40-43) are not written: still the fill pattern */
-static int stat64_wrong(const uint8_t *b, const struct stat *st)
-{
-	uint64_t dev, ino, size, blocks;
-	uint32_t ino32, mode, nlink, mtime;
-
-	memcpy(&dev, b + 0, 8), memcpy(&ino32, b + 12, 4), memcpy(&mode, b + 16, 4);
-	memcpy(&nlink, b + 20, 4), memcpy(&size, b + 44, 8), memcpy(&blocks, b + 56, 8);
-	memcpy(&mtime, b + 72, 4), memcpy(&ino, b + 88, 8);
-	if (dev == st->st_dev && ino == st->st_ino && ino32 == (uint32_t)st->st_ino &&
-	    mode == st->st_mode && nlink == (uint32_t)st->st_nlink && size == (uint64_t)st->st_size &&
-	    blocks == (uint64_t)st->st_blocks && mtime == (uint32_t)st->st_mtim.tv_sec &&
-	    b[8] == 0xa5 && b[11] == 0xa5 && b[40] == 0xa5 && b[43] == 0xa5 && b[96] == 0xa5)
-		return 0;
-	printf("  fstat64: the struct stat64 written differs from fstat's\n");
-	return 1;
 }
 
 int main(void)
