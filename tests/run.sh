@@ -41,7 +41,12 @@ for t in "$build"/tests/test_* tests/e2e/*.sh; do
 	fi
 	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
 	printf '%-40s %4d passed %4d failed %4d skipped\n' "$(basename "$t")" "$p" "$f" "$s"
-	grep -Ei '^not ok|# *skip' "$out" | sed 's/^/    /' | head -40
+	# each failure with the first lines of what the test said about it, so a
+	# log from a machine of the other kind is enough to start from
+	awk 'tolower($0) ~ /^not ok/ && tolower($0) !~ /# *skip/ { print; said = 0; why = 1; next }
+	     why && /^[ \t#]/ { if (said++ < 12) print; next }
+	     { why = 0 }
+	     tolower($0) ~ /# *skip/ { print }' "$out" | sed 's/^/    /' | head -60
 	cat "$out" >>"$log"
 done
 echo "$pass passed, $fail failed, $skip skipped"
