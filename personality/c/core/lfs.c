@@ -93,16 +93,10 @@ static void set_marks(long fd, int any, int reg)
 	set_mark(lfs_reg, &persona_lfs_reg_marked, fd, reg);
 }
 
-void persona_lfs_opened(long fd, uint32_t i386_flags)
+void persona_lfs_opened(long fd, uint32_t st_mode)
 {
-	struct native_stat s;
-	uint32_t type;
+	uint32_t type = st_mode & S_IFMT_;
 
-	if (fd < 0 || (i386_flags & (O_LARGEFILE | O_PATH)))
-		return;
-	if (nsys2(__NR_fstat, fd, &s) < 0)
-		return;
-	type = s.st_mode & S_IFMT_;
 	if (type == S_IFBLK_)           /* blkdev_open sets O_LARGEFILE itself */
 		return;
 	set_marks(fd, 1, type == S_IFREG_);

@@ -21,8 +21,9 @@ static inline int persona_lfs_watching(unsigned watch)
 	return watch == LFS_FD && persona_lfs_marked != 0;
 }
 
-/* After an open-like call returned fd for the i386 flags. */
-void persona_lfs_opened(long fd, uint32_t i386_flags);
+/* An open-like call without O_LARGEFILE (nor O_PATH) returned fd, whose
+ * st_mode the caller has from its own fstat. */
+void persona_lfs_opened(long fd, uint32_t st_mode);
 /* F_GETFL must not show O_LARGEFILE for fd. */
 int  persona_lfs_hidden(long fd);
 /* to is now a duplicate of from; first..last are closed. */

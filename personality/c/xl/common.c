@@ -152,13 +152,3 @@ uint32_t persona_possible_ids(const char *path)
 	}
 	return n > 0 ? v + 1 : 1;
 }
-
-/* Used by open: is this an fd of a regular file too big for a 32-bit off_t? */
-long i386_fd_too_big(int fd)
-{
-	struct native_stat s;
-
-	if (nsys2(__NR_fstat, fd, &s) < 0)
-		return 0;
-	return (s.st_mode & S_IFMT_) == S_IFREG_ && (uint64_t)s.st_size > I386_MAX_NON_LFS;
-}

@@ -23,9 +23,6 @@ uint32_t persona_possible_ids(const char *path);
 int i386_hashdir(int fd);
 int64_t i386_hashdir_pos(int64_t pos32);
 
-/* open without O_LARGEFILE: a regular file over 2 GiB? (xl/common.c) */
-long i386_fd_too_big(int fd);
-
 /* iovec arrays (xl/common.c). An i386 array becomes a native one, on the
  * stack for short arrays, in a scratch mapping for long ones. */
 #define IOV_LOCAL 16

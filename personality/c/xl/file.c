@@ -23,14 +23,23 @@
 /* ---- open ---------------------------------------------------------------- */
 
 /* generic_file_open's rule, applied after the native open (which always
- * sets O_LARGEFILE): without it, no regular file past 2 GiB. */
+ * sets O_LARGEFILE): without it, no regular file past 2 GiB; and the mark
+ * such a descriptor carries (core/lfs.c). One fstat serves both: each
+ * native call here is a whole system call's cost, which an open that
+ * stat'ed twice paid once too often. */
 static long open_checked(int32_t flags, long fd)
 {
-	if (fd >= 0 && !(flags & (O_LARGEFILE | O_PATH)) && i386_fd_too_big((int)fd)) {
+	struct native_stat s;
+
+	if (fd < 0 || (flags & (O_LARGEFILE | O_PATH)))
+		return fd;
+	if (nsys2(__NR_fstat, fd, &s) < 0)
+		return fd;	/* nothing to check by, and nothing to mark */
+	if ((s.st_mode & S_IFMT_) == S_IFREG_ && (uint64_t)s.st_size > I386_MAX_NON_LFS) {
 		nsys1(__NR_close, fd);
 		return -EOVERFLOW;
 	}
-	persona_lfs_opened(fd, (uint32_t)flags);
+	persona_lfs_opened(fd, s.st_mode);
 	return fd;
 }
 
