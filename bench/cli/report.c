@@ -446,15 +446,88 @@ static void bench_table(FILE *f, const struct run_table *t, const char *bench)
 	fputc('\n', f);
 }
 
-static void goal_line(FILE *f, const char *what, double value, double limit, int below_is_met,
-		      const char *missing)
+/* The median of each of a row's rounds (samples.csv keeps its repetitions
+ * in the order they ran, round after round); how many there are: 0 where
+ * the run has one round, or the row no samples that split into rounds. */
+static unsigned round_medians(const struct run_row *r, unsigned rounds, double *med, unsigned max)
+{
+	if (!r || r->status != ROW_OK || rounds < 2 || rounds > max || !r->nsamples ||
+	    r->nsamples % rounds)
+		return 0;
+	unsigned k = r->nsamples / rounds;
+	for (unsigned q = 0; q < rounds; q++) {
+		double part[ROW_SAMPLES_MAX];
+		struct bench_stats st;
+		memcpy(part, r->samples + q * k, k * sizeof part[0]);
+		stats_compute(part, k, &st);
+		med[q] = st.median;
+	}
+	return rounds;
+}
+
+#define ROUNDS_MAX 16
+
+/* A goal's figure from rows of the run: (sum of sign[i] * row[i]) / den,
+ * in ticks: a ratio of two paths (one term), or what a path adds above a
+ * floor (the floor's rows subtracted). A missing row: no figure. */
+struct goal_fig {
+	unsigned n;
+	const struct run_row *row[3];
+	double sign[3];
+	const struct run_row *den;
+};
+#define GOAL_RATIO(a, b)            ((struct goal_fig){ 1, { (a) }, { 1 }, (b) })
+#define GOAL_ABOVE(path, floor, d)  ((struct goal_fig){ 2, { (path), (floor) }, { 1, -1 }, (d) })
+
+static int goal_rows_ok(const struct goal_fig *g)
+{
+	for (unsigned i = 0; i < g->n; i++)
+		if (!g->row[i] || g->row[i]->status != ROW_OK)
+			return 0;
+	return g->den && g->den->status == ROW_OK && g->den->ticks_median > 0;
+}
+
+/* The figure from every repetition's median (q < 0), or from round q's. */
+static double goal_value(const struct goal_fig *g, int q, double (*med)[ROUNDS_MAX])
+{
+	double num = 0;
+	for (unsigned i = 0; i < g->n; i++)
+		num += g->sign[i] * (q < 0 ? g->row[i]->ticks_median : med[i][q]);
+	double den = q < 0 ? g->den->ticks_median : med[g->n][q];
+	return den > 0 ? num / den : NAN;
+}
+
+/* One line of the goal table: the figure from all repetitions, and where
+ * the run was made in rounds, the same figure in each round (the paths'
+ * rounds ran in the same sweep, so each round pairs them in time) and in
+ * how many of them it was met: on a shared host a figure near its limit
+ * can fall on either side, and the rounds show how firmly. */
+static void goal_line(FILE *f, unsigned rounds, const char *what, struct goal_fig g, double limit,
+		      int below_is_met, const char *missing)
 {
 	fprintf(f, "| %s | ", what);
-	if (isnan(value))
+	if (!goal_rows_ok(&g)) {
 		fprintf(f, "not measured (%s) | - |\n", missing);
-	else
-		fprintf(f, "%.3f (goal %s %.2f) | %s |\n", value, below_is_met ? "<=" : ">=", limit,
-			(below_is_met ? value <= limit : value >= limit) ? "met" : "not met");
+		return;
+	}
+	double value = goal_value(&g, -1, NULL), med[4][ROUNDS_MAX];
+	unsigned have = rounds;
+	for (unsigned i = 0; i <= g.n; i++)
+		if (round_medians(i < g.n ? g.row[i] : g.den, rounds, med[i], ROUNDS_MAX) != rounds)
+			have = 0;
+#define GOAL_MET(v) (below_is_met ? (v) <= limit : (v) >= limit)
+	fprintf(f, "%.3f (goal %s %.2f", value, below_is_met ? "<=" : ">=", limit);
+	unsigned met = 0;
+	for (unsigned q = 0; q < have; q++) {
+		double v = goal_value(&g, (int)q, med);
+		met += GOAL_MET(v);
+		fprintf(f, "%s%.3f", q ? " / " : "; each round ", v);
+	}
+	fprintf(f, ") | %s", GOAL_MET(value) ? "met" : "not met");
+	if (have)
+		fprintf(f, " (met in %u of %u rounds)", met, have);
+	fputs(" |\n", f);
+#undef GOAL_MET
 }
 
 /* Why a goal over paths a and b has no figure: the host lacks what one of
@@ -763,8 +836,14 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	}
 
 	/* The goals, from this run. */
-	fputs("## Goals\n\n| goal | this run | status |\n|---|---|---|\n", f);
-	goal_line(f, "null call, pers-sysinfo / native", ratio_of(t, "null", "pers-sysinfo", "native", 1, 1),
+	const char *rounds_v = meta_get(m, "rounds");
+	unsigned rounds = rounds_v ? (unsigned)strtoul(rounds_v, NULL, 10) : 1;
+	fputs("## Goals\n\nEach figure is from all repetitions; in a run made in rounds, also the same "
+	      "figure from each round's repetitions alone (the paths' rounds ran in the same sweep), "
+	      "and in how many rounds the goal was met.\n\n"
+	      "| goal | this run | status |\n|---|---|---|\n", f);
+	goal_line(f, rounds, "null call, pers-sysinfo / native",
+		  GOAL_RATIO(ok_row(t, "null", "pers-sysinfo", 1), ok_row(t, "null", "native", 1)),
 		  GOAL_SYSINFO_RATIO, 1, why_missing(t, "pers-sysinfo", "native", "pers-sysinfo or native null missing"));
 	/* The floor-relative goal per call: what the personality adds above
 	 * native + the bare mode switch, as a fraction of native. The mode
@@ -783,17 +862,14 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 				const struct run_row *nat = table_find(t, floor_benches[b], "native", 1);
 				const struct run_row *per = table_find(t, floor_benches[b], path, 1);
 				char what[160], missing[96];
-				double v = NAN;
 				if (pi > 0 && !per)
 					continue;       /* a run from before the path, or not asked for */
 				bfmt(what, sizeof what, "%s, (%s − (native + modeswitch)) / native",
 				     floor_benches[b], path);
 				bfmt(missing, sizeof missing, "%s, native or the modeswitch gate missing", path);
-				if (nat && per && ms && nat->status == ROW_OK && per->status == ROW_OK &&
-				    ms->status == ROW_OK && nat->ticks_median > 0)
-					v = (per->ticks_median - (nat->ticks_median + ms->ticks_median)) /
-					    nat->ticks_median;
-				goal_line(f, what, v, GOAL_FLOOR_FRACTION, 1, why_missing(t, path, "modeswitch", missing));
+				struct goal_fig g = { 3, { per, nat, ms }, { 1, -1, -1 }, nat };
+				goal_line(f, rounds, what, g, GOAL_FLOOR_FRACTION, 1,
+					  why_missing(t, path, "modeswitch", missing));
 			}
 	}
 	/* The same null-call goal against the floor measured with the call in
@@ -808,8 +884,7 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 				continue;
 			bfmt(what, sizeof what, "null, (%s − modeswitch null) / native: above the measured floor "
 			     "with the call", floor_paths[pi]);
-			goal_line(f, what, (per->ticks_median - msn->ticks_median) / nat->ticks_median,
-				  GOAL_FLOOR_FRACTION, 1, "");
+			goal_line(f, rounds, what, GOAL_ABOVE(per, msn, nat), GOAL_FLOOR_FRACTION, 1, "");
 		}
 	}
 	/* And against the floor measured in the same kind of process: the
@@ -830,16 +905,17 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 			bfmt(what, sizeof what, "%s, (pers-startup − modeswitch-i386) / native: above the same "
 			     "switch and call made by the i386 program itself", bench);
 			bfmt(missing, sizeof missing, "pers-startup, modeswitch-i386 or native %s missing", bench);
-			goal_line(f, what, nat && own && per ?
-				  (per->ticks_median - own->ticks_median) / nat->ticks_median : NAN,
-				  GOAL_FLOOR_FRACTION, 1, why_missing(t, "pers-startup", "modeswitch-i386", missing));
+			goal_line(f, rounds, what, GOAL_ABOVE(per, own, nat), GOAL_FLOOR_FRACTION, 1,
+				  why_missing(t, "pers-startup", "modeswitch-i386", missing));
 		}
 	}
-	goal_line(f, "null call, pers-int80-64 / native", ratio_of(t, "null", "pers-int80-64", "native", 1, 1),
+	goal_line(f, rounds, "null call, pers-int80-64 / native",
+		  GOAL_RATIO(ok_row(t, "null", "pers-int80-64", 1), ok_row(t, "null", "native", 1)),
 		  GOAL_INT80_64_RATIO, 1, why_missing(t, "pers-int80-64", "native", "pers-int80-64 or native null missing"));
 	if (table_find(t, "null", "pers-int80-64-startup", 1))
-		goal_line(f, "null call, pers-int80-64-startup / native",
-			  ratio_of(t, "null", "pers-int80-64-startup", "native", 1, 1), GOAL_INT80_64_RATIO, 1,
+		goal_line(f, rounds, "null call, pers-int80-64-startup / native",
+			  GOAL_RATIO(ok_row(t, "null", "pers-int80-64-startup", 1), ok_row(t, "null", "native", 1)),
+			  GOAL_INT80_64_RATIO, 1,
 			  why_missing(t, "pers-int80-64-startup", "native", "pers-int80-64-startup or native null missing"));
 	/* The x86-64 lane (int $0x80 from 64-bit code) switches no mode, so its
 	 * floor is the native call itself, on every host, one that runs no
@@ -858,15 +934,16 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 			bfmt(what, sizeof what, "%s, (pers-int80-64-asm − native) / native: the x86-64 lane, "
 			     "no mode switch, every row it can on the asm path", bench);
 			bfmt(missing, sizeof missing, "pers-int80-64-asm or native %s missing", bench);
-			goal_line(f, what, nat && lane ? (lane->ticks_median - nat->ticks_median) / nat->ticks_median
-						    : NAN,
-				  GOAL_FLOOR_FRACTION, 1, why_missing(t, "pers-int80-64-asm", "native", missing));
+			goal_line(f, rounds, what, GOAL_ABOVE(lane, nat, nat), GOAL_FLOOR_FRACTION, 1,
+				  why_missing(t, "pers-int80-64-asm", "native", missing));
 		}
 	}
-	goal_line(f, "null call, pers-int80 / kernel-int80 (\"far below\": at most a tenth)",
-		  ratio_of(t, "null", "pers-int80", "kernel-int80", 1, 1), GOAL_INT80_FRACTION, 1,
+	goal_line(f, rounds, "null call, pers-int80 / kernel-int80 (\"far below\": at most a tenth)",
+		  GOAL_RATIO(ok_row(t, "null", "pers-int80", 1), ok_row(t, "null", "kernel-int80", 1)),
+		  GOAL_INT80_FRACTION, 1,
 		  why_missing(t, "pers-int80", "kernel-int80", "pers-int80 or kernel-int80 null missing"));
-	goal_line(f, "vDSO clock_gettime, pers-vdso / kernel-vdso", ratio_of(t, "vdso", "pers-vdso", "kernel-vdso", 1, 1),
+	goal_line(f, rounds, "vDSO clock_gettime, pers-vdso / kernel-vdso",
+		  GOAL_RATIO(ok_row(t, "vdso", "pers-vdso", 1), ok_row(t, "vdso", "kernel-vdso", 1)),
 		  GOAL_VDSO_RATIO, 1, why_missing(t, "pers-vdso", "kernel-vdso", "pers-vdso or kernel-vdso vdso missing"));
 	for (unsigned o = 0; o < sizeof batch_ops / sizeof batch_ops[0]; o++)
 		for (unsigned rt = 0; rt < 2; rt++) {
@@ -943,22 +1020,14 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	 * after round), where the dearest round is more than ROUNDS_APART
 	 * above the cheapest. */
 	{
-		const char *rv = meta_get(m, "rounds");
-		unsigned rounds = rv ? (unsigned)strtoul(rv, NULL, 10) : 1, listed = 0;
-		for (size_t i = 0; rounds > 1 && i < t->n; i++) {
+		unsigned listed = 0;
+		for (size_t i = 0; i < t->n; i++) {
 			const struct run_row *r = &t->rows[i];
-			if (r->status != ROW_OK || !r->nsamples || r->nsamples % rounds)
+			double med[ROUNDS_MAX], lo = INFINITY, hi = 0;
+			if (!round_medians(r, rounds, med, ROUNDS_MAX))
 				continue;
-			unsigned k = r->nsamples / rounds;
-			double med[16], lo = INFINITY, hi = 0;
-			for (unsigned q = 0; q < rounds && q < 16; q++) {
-				double part[ROW_SAMPLES_MAX];
-				struct bench_stats st;
-				memcpy(part, r->samples + q * k, k * sizeof part[0]);
-				stats_compute(part, k, &st);
-				med[q] = st.median;
-				lo = fmin(lo, st.median), hi = fmax(hi, st.median);
-			}
+			for (unsigned q = 0; q < rounds; q++)
+				lo = fmin(lo, med[q]), hi = fmax(hi, med[q]);
 			if (!(lo > 0 && hi / lo > ROUNDS_APART))
 				continue;
 			if (!listed++)
@@ -970,7 +1039,7 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 					"rounds.\n\n| bench | path | batch | figure | each round |\n"
 					"|---|---|---:|---:|---|\n", (ROUNDS_APART - 1) * 100);
 			fprintf(f, "| %s | %s | %u | %.1f |", r->bench, r->path, r->batch, r->ticks_median);
-			for (unsigned q = 0; q < rounds && q < 16; q++)
+			for (unsigned q = 0; q < rounds; q++)
 				fprintf(f, "%s%.1f", q ? " / " : " ", med[q]);
 			fputs(" |\n", f);
 		}

@@ -4,7 +4,9 @@
 # runs): each figure's ratio with its interval and verdict, the summary
 # line, the bare ratio of medians for a run without samples (as the
 # published runs before samples.csv), and a broken samples.csv refused by
-# name. The samples are made up to give each verdict; nothing is timed.
+# name; and a goal line of one run made in rounds, with the goal's figure
+# in each round. The samples are made up to give each verdict; nothing is
+# timed.
 build=${PERSONA_BUILD:-build}
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 n=0
@@ -119,3 +121,26 @@ echo "null,pers-sud,1,1,24000.00" >>"$t/broken/samples.csv"
 check "a broken samples.csv: exit 1" "$?" 1
 has "a broken samples.csv: named with its line" "$t/broken.err" \
 	'samples\.csv: line 57: null on pers-sud, batch 1, is not a row of runs\.csv'
+
+# A goal in a run made in rounds: the figure from all repetitions, the same
+# figure from each round's alone, and in how many rounds it was met.
+# native: 1000 ticks in every round; the lane 1050, 1150, 1020 (11 each).
+mkdir -p "$t/rounds"
+printf '{\n  "tsc_hz": "2600000000",\n  "rounds": "3"\n}\n' >"$t/rounds/meta.json"
+{
+	echo "bench,path,batch,iterations,reps,ticks_min,ticks_median,ticks_p99,ns_median,ratio_native,loop_overhead,status,reason"
+	echo "null,native,1,1000000,33,1000.00,1000.00,1000.00,,,0.5,ok,"
+	echo "null,pers-int80-64-asm,1,1000000,33,1020.00,1050.00,1150.00,,,0.5,ok,"
+} >"$t/rounds/runs.csv"
+awk 'BEGIN { print "bench,path,batch,rep,ticks"; split("1050 1150 1020", lane, " ")
+	for (i = 0; i < 33; i++) printf "null,native,1,%d,1000.00\n", i + 1
+	for (i = 0; i < 33; i++) printf "null,pers-int80-64-asm,1,%d,%s.00\n", i + 1, lane[int(i / 11) + 1] }' \
+	>"$t/rounds/samples.csv"
+"$drv" report "$t/rounds" >/dev/null 2>&1
+check "persona report of a run in rounds exits 0" "$?" 0
+has "a goal with its figure in each round, and how many met it" "$t/rounds/report.md" \
+	'^\| null, \(pers-int80-64-asm − native\) / native: .* \| 0\.050 \(goal <= 0\.10; each round 0\.050 / 0\.150 / 0\.020\) \| met \(met in 2 of 3 rounds\) \|$'
+sed -i 's/"rounds": "3"/"rounds": "1"/' "$t/rounds/meta.json"
+"$drv" report "$t/rounds" >/dev/null 2>&1
+has "a run in one round: the figure alone" "$t/rounds/report.md" \
+	'^\| null, \(pers-int80-64-asm − native\) / native: .* \| 0\.050 \(goal <= 0\.10\) \| met \|$'
