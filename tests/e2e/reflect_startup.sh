@@ -38,7 +38,7 @@ if [ "$noia32_works" = 1 ]; then
 else
 	skip "x86-64 int \$0x80: registers kept (--reflect=startup, no ia32 calls)" "cannot install a seccomp filter"
 fi
-asm_img=$(cd "$build" && pwd)/variants/table-asm/linux-i386.img
+asm_img=$builddir/variants/table-asm/linux-i386.img
 if [ -f "$asm_img" ]; then
 	regs64_case "x86-64 int \$0x80, table-asm image: registers kept, fstat64 by its asm converter" \
 		env PERSONA_IMAGE="$asm_img" "$persona" run

@@ -39,8 +39,7 @@ PERSONA_RUN_OPTS=$base_run_opts
 # The image whose table sends every row it can down the asm fast path
 # (bench's table-asm variant): fstat64 through its asm converter in the
 # i386 lane, on both ways in, with and without alignment checking.
-# An absolute path: same runs each case from a scratch directory.
-asm_img=$(cd "$build" && pwd)/variants/table-asm/linux-i386.img
+asm_img=$builddir/variants/table-asm/linux-i386.img
 if [ -f "$asm_img" ]; then
 	export PERSONA_IMAGE="$asm_img"
 	for kind in static dynamic; do

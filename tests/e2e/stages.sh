@@ -8,7 +8,7 @@
 # the default image has no timers and says so (-EOPNOTSUPP, no fields).
 . tests/e2e/lib/same.sh
 
-stages_img=$build/variants/stages/linux-i386.img
+stages_img=$builddir/variants/stages/linux-i386.img
 if [ ! -f "$stages_img" ]; then
 	skip "stage timers" "the stages image is not built ($stages_img: make bench-variants)"
 	echo "1..$n"; exit 0

@@ -26,7 +26,10 @@
 # a SKIP that says why. tests/e2e/noia32_host.sh runs the suites that way
 # on every host that runs 32-bit code, with the ia32 layer denied.
 build=${PERSONA_BUILD:-build}
-persona=$(cd "$build" && pwd)/persona
+# the build directory by its absolute path: each case runs from a scratch
+# directory, where a path relative to the tree names nothing
+builddir=$(cd "$build" && pwd)
+persona=$builddir/persona
 progdir=$(cd "$build/prog" && pwd)
 noia32=$progdir/noia32
 t=$(mktemp -d)
@@ -76,7 +79,7 @@ noia32_works=1
 # the checkout or the run written as @PROG@, @BUILD@, @T@.
 expect_dir=tests/e2e/expect/$(basename "$0" .sh)
 expect_name() { printf '%s' "$1" | tr -c 'A-Za-z0-9' '_'; }
-normalize() { sed -e "s|$progdir|@PROG@|g" -e "s|$(cd "$build" && pwd)|@BUILD@|g" -e "s|$t|@T@|g" "$1"; }
+normalize() { sed -e "s|$progdir|@PROG@|g" -e "s|$builddir|@BUILD@|g" -e "s|$t|@T@|g" "$1"; }
 
 # run_in DIR OUTPREFIX COMMAND...: run in DIR, keep stdout, stderr, status
 run_in() {
