@@ -510,7 +510,8 @@ static void goal_line(FILE *f, unsigned rounds, const char *what, struct goal_fi
 		fprintf(f, "not measured (%s) | - |\n", missing);
 		return;
 	}
-	double value = goal_value(&g, -1, NULL), med[4][ROUNDS_MAX];
+	/* each term's round medians, then the denominator's */
+	double value = goal_value(&g, -1, NULL), med[sizeof g.row / sizeof g.row[0] + 1][ROUNDS_MAX];
 	unsigned have = rounds;
 	for (unsigned i = 0; i <= g.n; i++)
 		if (round_medians(i < g.n ? g.row[i] : g.den, rounds, med[i], ROUNDS_MAX) != rounds)
