@@ -30,8 +30,11 @@ $(BENCH_OUT)/lat_$(1)-$(2): bench/lat_$(1).c $(BENCH_LIB) $(BENCH_HDRS) bench/mo
 BENCH_PROGS += $(BENCH_OUT)/lat_$(1)-$(2)
 endef
 $(foreach b,$(BENCH_SINGLE),$(foreach v,$(BENCH_VARIANTS),$(eval $(call BENCH_PROG,$(b),$(v)))))
-# The batch entry is an i386 private number, entered the fastest way.
+# The batch entry is an i386 private number: entered the fastest way from
+# i386 code, and by int $0x80 from 64-bit code (the x86-64 lane, which runs
+# where no 32-bit code does).
 $(eval $(call BENCH_PROG,batch,i386-vdso))
+$(eval $(call BENCH_PROG,batch,64-int80))
 # The floor under any gate: lat_gate as a bare 64→32→64-bit round trip ...
 BENCH_FLAGS_64-modeswitch := -m64 -DBENCH_ENTRY=BENCH_ENTRY_MODESWITCH
 $(BENCH_OUT)/modeswitch.o: bench/lib/modeswitch.asm | $(BUILD)/.deps-ok

@@ -594,7 +594,7 @@ command:;
 		}
 		argv[argc++] = c->pl->persona;
 		argv[argc++] = "run";
-		if (j->path->option && !j->path->batch)
+		if (j->path->option)
 			argv[argc++] = j->path->option;
 		if (j->path->option2)
 			argv[argc++] = j->path->option2;
@@ -602,9 +602,9 @@ command:;
 		argv[argc++] = c->pl->tracer;
 	}
 	argv[argc++] = j->prog;
-	if (j->path->batch && j->path->option) {
+	if (j->path->route) {
 		argv[argc++] = "--route";
-		argv[argc++] = j->path->option;
+		argv[argc++] = j->path->route;
 	}
 	argv[argc] = NULL;
 	if (!is_file(j->prog)) {
@@ -888,7 +888,7 @@ int cmd_bench(int argc, char **argv)
 	if (optind != argc)
 		return usage();
 
-	const char *valid_only[16], *valid_paths[32];
+	const char *valid_only[16], *valid_paths[BENCH_PATHS_MAX];
 	unsigned nv = 0;
 	for (unsigned i = 0; i < bench_nsingles; i++)
 		valid_only[nv++] = bench_singles[i].name;

@@ -36,7 +36,7 @@ struct counter_value {
 
 struct run_row {
 	char bench[16];
-	char path[24];
+	char path[32];          /* a path_def name (test_bench_model: every one fits) */
 	unsigned batch;
 	uint64_t iterations;
 	unsigned reps;
@@ -193,14 +193,17 @@ struct path_def {
 	const char *name;       /* the identifier in runs.csv */
 	const char *program;    /* lat_<bench>-<program>, or a whole name for batch paths */
 	enum path_runner runner;
-	const char *option;     /* persona run option, or the program's argument */
+	const char *option;     /* persona run option, or NULL */
 	const char *option2;    /* a second persona run option, or NULL */
 	int batch;              /* a batch path: runs lat_batch or lat_uring */
+	const char *route;      /* a batch path's route (lat_batch --route), or NULL */
 	const char *what;       /* one line for the report */
 	const char *image;      /* a dispatch variant image (variants/<image>/), or NULL */
 	const char *only;       /* the one benchmark this path measures, or NULL: all */
 	const char *needs;      /* host capabilities (persona doctor's names), or NULL */
 };
+/* How many paths there can be (the driver's list of valid names). */
+#define BENCH_PATHS_MAX 48
 extern const struct path_def bench_paths[];
 extern const unsigned bench_npaths;
 const struct path_def *path_find(const char *name);

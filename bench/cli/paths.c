@@ -60,16 +60,27 @@ const struct path_def bench_paths[] = {
 	  .what = "the kernel-int80 binary under `persona run --seccomp --no-patch`: every call trapped by seccomp RET_TRAP, SIGSYS to the translator" },
 	{ .name = "ptrace", .needs = "ia32-exec", .program = "i386-int80", .runner = RUN_PTRACE,
 	  .what = "the kernel-int80 binary under a PTRACE_SYSEMU tracer that performs each call itself" },
-	{ .name = "pers-batch-direct", .needs = "cs32", .program = "lat_batch-i386-vdso", .runner = RUN_PERSONA, .option = "direct", .batch = 1,
+	{ .name = "pers-batch-direct", .needs = "cs32", .program = "lat_batch-i386-vdso", .runner = RUN_PERSONA, .route = "direct", .batch = 1,
 	  .what = "PERSONA_NR_BATCH under `persona run`, route direct: one native syscall per call" },
-	{ .name = "pers-batch-uring", .needs = "cs32,io_uring", .program = "lat_batch-i386-vdso", .runner = RUN_PERSONA, .option = "ring", .batch = 1,
+	{ .name = "pers-batch-uring", .needs = "cs32,io_uring", .program = "lat_batch-i386-vdso", .runner = RUN_PERSONA, .route = "ring", .batch = 1,
 	  .what = "PERSONA_NR_BATCH under `persona run`, route ring: one io_uring_enter per batch" },
-	{ .name = "pers-batch-table", .needs = "cs32", .program = "lat_batch-i386-vdso", .runner = RUN_PERSONA, .option = "table", .batch = 1,
+	{ .name = "pers-batch-table", .needs = "cs32", .program = "lat_batch-i386-vdso", .runner = RUN_PERSONA, .route = "table", .batch = 1,
 	  .what = "PERSONA_NR_BATCH under `persona run`, the route the table and its tuning overlay choose per call and batch size" },
+	{ .name = "pers-int80-64-batch-direct", .program = "lat_batch-64-int80", .runner = RUN_PERSONA,
+	  .option = "--reflect=startup", .route = "direct", .batch = 1,
+	  .what = "as pers-batch-direct, entered by int $0x80 from 64-bit code under `persona run --reflect=startup` "
+		  "(the x86-64 lane: no 32-bit code, measurable on every host)" },
+	{ .name = "pers-int80-64-batch-uring", .needs = "io_uring", .program = "lat_batch-64-int80", .runner = RUN_PERSONA,
+	  .option = "--reflect=startup", .route = "ring", .batch = 1,
+	  .what = "as pers-batch-uring, in the x86-64 lane (as pers-int80-64-batch-direct)" },
+	{ .name = "pers-int80-64-batch-table", .program = "lat_batch-64-int80", .runner = RUN_PERSONA,
+	  .option = "--reflect=startup", .route = "table", .batch = 1,
+	  .what = "as pers-batch-table, in the x86-64 lane (as pers-int80-64-batch-direct)" },
 	{ .name = "uring-raw", .needs = "io_uring", .program = "lat_uring-64", .runner = RUN_DIRECT, .batch = 1,
 	  .what = "raw io_uring (liburing, 64-bit): the same operations, one io_uring_enter per batch" },
 };
 const unsigned bench_npaths = sizeof bench_paths / sizeof bench_paths[0];
+_Static_assert(sizeof bench_paths / sizeof bench_paths[0] < BENCH_PATHS_MAX, "raise BENCH_PATHS_MAX");
 
 const struct path_def *path_find(const char *name)
 {

@@ -38,8 +38,18 @@ static const char *const floor_paths[] = { "pers-sysinfo", "pers-startup" };
 
 static const unsigned batch_sizes[] = { BENCH_BATCH_SIZES };
 static const char *const batch_ops[] = { BATCH_OPS };
-static const char *const batch_routes[] = { "pers-batch-direct", "pers-batch-uring" };
 #define NBATCH (sizeof batch_sizes / sizeof batch_sizes[0])
+/* The batch entry's lanes, each with its two forced routes (direct, ring):
+ * from i386 code, and by int $0x80 from 64-bit code, which needs no 32-bit
+ * code and so is measured on every host. */
+static const struct batch_lane {
+	const char *name;
+	const char *route[2];
+} batch_lanes[] = {
+	{ "i386 lane", { "pers-batch-direct", "pers-batch-uring" } },
+	{ "x86-64 lane", { "pers-int80-64-batch-direct", "pers-int80-64-batch-uring" } },
+};
+#define NLANES (sizeof batch_lanes / sizeof batch_lanes[0])
 
 static const struct run_row *ok_row(const struct run_table *t, const char *bench,
 				    const char *path, unsigned batch)
@@ -103,6 +113,28 @@ static unsigned paths_present(const struct run_table *t, int batch, const char *
 	return n;
 }
 
+static int path_present(const struct run_table *t, const char *path)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->rows[i].path, path))
+			return 1;
+	return 0;
+}
+
+/* The batch lanes this run has rows of (in any state), into shown[]; where
+ * it has none, the i386 lane, so that a table of raw io_uring alone still
+ * shows which routes are missing. */
+static unsigned lanes_shown(const struct run_table *t, const struct batch_lane **shown)
+{
+	unsigned n = 0;
+	for (unsigned l = 0; l < NLANES; l++)
+		if (path_present(t, batch_lanes[l].route[0]) || path_present(t, batch_lanes[l].route[1]))
+			shown[n++] = &batch_lanes[l];
+	if (!n)
+		shown[n++] = &batch_lanes[0];
+	return n;
+}
+
 static int bench_present(const struct run_table *t, const char *bench)
 {
 	for (size_t i = 0; i < t->n; i++) {
@@ -162,6 +194,54 @@ static unsigned decompose(const struct run_table *t, struct decomposition *d)
 		n++;
 	}
 	return n;
+}
+
+/* The crossover of one lane, in words: the smallest batch from which the
+ * ring costs less than direct at that size and every larger one; where
+ * there is none, whether raw io_uring itself ever does, which no route
+ * through io_uring can improve on. Nothing where the lane was not measured;
+ * the lane is named where the report shows more than one. */
+static void crossover_line(FILE *f, const struct run_table *t, const char *op,
+			   const struct batch_lane *lane, int name_lane)
+{
+	unsigned cross = 0, raw_wins = 0, measured = 0;
+	char head[64];
+
+	for (int z = (int)NBATCH - 1; z >= 0; z--) {
+		const struct run_row *d = ok_row(t, op, lane->route[0], batch_sizes[z]);
+		const struct run_row *r = ok_row(t, op, lane->route[1], batch_sizes[z]);
+		if (!d || !r)
+			break;
+		measured++;
+		if (r->ticks_median >= d->ticks_median)
+			break;
+		cross = batch_sizes[z];
+	}
+	for (unsigned z = 0; z < NBATCH; z++) {
+		const struct run_row *d = ok_row(t, op, lane->route[0], batch_sizes[z]);
+		const struct run_row *u = ok_row(t, op, "uring-raw", batch_sizes[z]);
+		raw_wins += d && u && u->ticks_median < d->ticks_median;
+	}
+	if (!measured)
+		return;
+	if (name_lane)
+		bfmt(head, sizeof head, "Crossover (%s):", lane->name);
+	else
+		bfmt(head, sizeof head, "Crossover:");
+	if (!strcmp(op, "null"))
+		fprintf(f, "%s not applicable. io_uring has no getppid: the ring route runs "
+			"it direct, and raw io_uring's figure is a no-op.\n\n", head);
+	else if (cross)
+		fprintf(f, "%s the ring costs less than direct from batch %u on.\n\n", head, cross);
+	else if (!raw_wins)
+		fprintf(f, "%s none. The ring never costs less than direct here, and cannot: "
+			"raw io_uring itself costs more per call than the direct route at every "
+			"batch size, so on this host the table's direct route is the right one for "
+			"%s.\n\n", head, op);
+	else
+		fprintf(f, "%s none at the largest batch. Raw io_uring beats direct at "
+			"%u of %u sizes; the ring's own cost above it keeps the ring from doing "
+			"so.\n\n", head, raw_wins, (unsigned)NBATCH);
 }
 
 /* ---- the stage timers: where the lane's call goes, measured inside it ------ */
@@ -316,12 +396,16 @@ static void charts(const char *dir, const struct run_table *t, char *notes, size
 		gp_common(g, "batch");
 		fputs("set title 'Per-call cost against batch size (TSC ticks = reference cycles)'\n"
 		      "set xlabel 'batch size (calls per entry)'\nset ylabel 'TSC ticks per call (log)'\n"
-		      "set logscale x 2\nset logscale y\nset xrange [0.8:160]\n"
-		      "routes = \"pers-batch-direct pers-batch-uring uring-raw\"\nops = \"", g);
+		      "set logscale x 2\nset logscale y\nset xrange [0.8:160]\nroutes = \"", g);
+		const struct batch_lane *shown[NLANES];
+		unsigned nshown = lanes_shown(t, shown);
+		for (unsigned l = 0; l < nshown; l++)
+			fprintf(g, "%s %s ", shown[l]->route[0], shown[l]->route[1]);
+		fputs("uring-raw\"\nops = \"", g);
 		for (unsigned o = 0; o < sizeof batch_ops / sizeof batch_ops[0]; o++)
 			fprintf(g, "%s%s", o ? " " : "", batch_ops[o]);
 		fputs("\"\nn = words(ops)\n"
-		      "plot for [k=0:3*n-1] 'runs.csv' using "
+		      "plot for [k=0:words(routes)*n-1] 'runs.csv' using "
 		      "(strcol(\"path\") eq word(routes, k/n+1) && strcol(\"bench\") eq word(ops, k%n+1) && "
 		      "strcol(\"status\") eq \"ok\" ? column(\"batch\") : NaN):(column(\"ticks_median\")) "
 		      "with linespoints lw 2 title word(routes, k/n+1).' '.word(ops, k%n+1)\n", g);
@@ -557,6 +641,42 @@ static double ratio_of(const struct run_table *t, const char *bench, const char 
 	return x && y && y->ticks_median > 0 ? x->ticks_median / y->ticks_median : NAN;
 }
 
+/* A batch route's goal line: its per-call cost within 10% of raw io_uring
+ * doing the same operation at the same batch size. */
+static void batch_goal_line(FILE *f, const struct run_table *t, const char *op, const char *route)
+{
+	char what[160], sizes[128] = "";
+	size_t used = 0;
+	double best = NAN;
+	unsigned best_at = 0, measured = 0, met = 0, large = 0, large_met = 0;
+	for (unsigned s = 0; s < NBATCH; s++) {
+		double r = ratio_of(t, op, route, "uring-raw",
+				    batch_sizes[s], batch_sizes[s]);
+		if (isnan(r))
+			continue;
+		measured++;
+		large += batch_sizes[s] >= GOAL_BATCH_FROM;
+		if (isnan(best) || r < best)
+			best = r, best_at = batch_sizes[s];
+		if (r <= GOAL_BATCH_MARGIN && ++met) {
+			large_met += batch_sizes[s] >= GOAL_BATCH_FROM;
+			used += (size_t)bfmt(sizes + used, sizeof sizes - used, "%s%u",
+					     used ? ", " : "", batch_sizes[s]);
+		}
+	}
+	bfmt(what, sizeof what, "batch %s per call, %s / raw io_uring (within 10%%)",
+	     op, route);
+	if (!measured)
+		fprintf(f, "| %s | not measured (%s) | - |\n", what,
+			why_missing(t, route, "uring-raw", "rows missing"));
+	else
+		fprintf(f, "| %s | best %.3f at batch %u; within 10%% at: %s | %s |\n", what,
+			best, best_at, used ? sizes : "no size",
+			met == measured ? "met at every size" :
+			large && large_met == large ? "met at every batch from " GOAL_BATCH_FROM_TEXT :
+			used ? "met at some sizes" : "not met");
+}
+
 int report_write(const char *dir, const struct run_table *t, const struct meta *m)
 {
 	char notes[4096] = "";
@@ -703,18 +823,25 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 		      "TSC ticks per call (median); in parentheses the ratio to raw io_uring doing the "
 		      "same operations at the same batch size. null = getppid in the personality's "
 		      "batch, a no-op (IORING_OP_NOP) on the raw ring; write = 1 byte to /dev/null.\n\n", f);
+		const struct batch_lane *shown[NLANES];
+		unsigned nshown = lanes_shown(t, shown);
 		for (unsigned o = 0; o < sizeof batch_ops / sizeof batch_ops[0]; o++) {
-			fprintf(f, "### %s\n\n| batch | pers-batch-direct | pers-batch-uring | uring-raw |\n"
-				"|---:|---:|---:|---:|\n", batch_ops[o]);
+			fprintf(f, "### %s\n\n| batch |", batch_ops[o]);
+			for (unsigned l = 0; l < nshown; l++)
+				fprintf(f, " %s | %s |", shown[l]->route[0], shown[l]->route[1]);
+			fputs(" uring-raw |\n|---:|", f);
+			for (unsigned l = 0; l < nshown; l++)
+				fputs("---:|---:|", f);
+			fputs("---:|\n", f);
 			for (unsigned s = 0; s < NBATCH; s++) {
 				fprintf(f, "| %u |", batch_sizes[s]);
 				const struct run_row *u = ok_row(t, batch_ops[o], "uring-raw", batch_sizes[s]);
-				for (unsigned rt = 0; rt < 3; rt++) {
-					const char *path = rt < 2 ? batch_routes[rt] : "uring-raw";
+				for (unsigned rt = 0; rt < 2 * nshown + 1; rt++) {
+					const char *path = rt < 2 * nshown ? shown[rt / 2]->route[rt % 2] : "uring-raw";
 					const struct run_row *r = table_find(t, batch_ops[o], path, batch_sizes[s]);
 					if (!r || r->status != ROW_OK)
 						fprintf(f, " %s |", r ? row_status_name(r->status) : "-");
-					else if (rt < 2 && u && u->ticks_median > 0)
+					else if (rt < 2 * nshown && u && u->ticks_median > 0)
 						fprintf(f, " %.1f (%.2f) |", r->ticks_median,
 							r->ticks_median / u->ticks_median);
 					else
@@ -723,42 +850,8 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 				fputc('\n', f);
 			}
 			fputc('\n', f);
-			/* The crossover, in words: the smallest batch from which the
-			 * ring costs less than direct at that size and every larger
-			 * one; where there is none, whether raw io_uring itself ever
-			 * does, which no route through io_uring can improve on. */
-			unsigned cross = 0, raw_wins = 0, measured = 0;
-			for (int z = (int)NBATCH - 1; z >= 0; z--) {
-				const struct run_row *d = ok_row(t, batch_ops[o], batch_routes[0], batch_sizes[z]);
-				const struct run_row *r = ok_row(t, batch_ops[o], batch_routes[1], batch_sizes[z]);
-				if (!d || !r)
-					break;
-				measured++;
-				if (r->ticks_median >= d->ticks_median)
-					break;
-				cross = batch_sizes[z];
-			}
-			for (unsigned z = 0; z < NBATCH; z++) {
-				const struct run_row *d = ok_row(t, batch_ops[o], batch_routes[0], batch_sizes[z]);
-				const struct run_row *u = ok_row(t, batch_ops[o], "uring-raw", batch_sizes[z]);
-				raw_wins += d && u && u->ticks_median < d->ticks_median;
-			}
-			if (!measured)
-				continue;
-			if (!strcmp(batch_ops[o], "null"))
-				fputs("Crossover: not applicable. io_uring has no getppid: the ring route runs "
-				      "it direct, and raw io_uring's figure is a no-op.\n\n", f);
-			else if (cross)
-				fprintf(f, "Crossover: the ring costs less than direct from batch %u on.\n\n", cross);
-			else if (!raw_wins)
-				fprintf(f, "Crossover: none. The ring never costs less than direct here, and cannot: "
-					"raw io_uring itself costs more per call than the direct route at every "
-					"batch size, so on this host the table's direct route is the right one for "
-					"%s.\n\n", batch_ops[o]);
-			else
-				fprintf(f, "Crossover: none at the largest batch. Raw io_uring beats direct at "
-					"%u of %u sizes; the ring's own cost above it keeps the ring from doing "
-					"so.\n\n", raw_wins, (unsigned)NBATCH);
+			for (unsigned l = 0; l < nshown; l++)
+				crossover_line(f, t, batch_ops[o], shown[l], nshown > 1);
 		}
 		fputs("![batch curve](batch.svg)\n\n", f);
 	}
@@ -946,39 +1039,12 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	goal_line(f, rounds, "vDSO clock_gettime, pers-vdso / kernel-vdso",
 		  GOAL_RATIO(ok_row(t, "vdso", "pers-vdso", 1), ok_row(t, "vdso", "kernel-vdso", 1)),
 		  GOAL_VDSO_RATIO, 1, why_missing(t, "pers-vdso", "kernel-vdso", "pers-vdso or kernel-vdso vdso missing"));
-	for (unsigned o = 0; o < sizeof batch_ops / sizeof batch_ops[0]; o++)
-		for (unsigned rt = 0; rt < 2; rt++) {
-			char what[160], sizes[128] = "";
-			size_t used = 0;
-			double best = NAN;
-			unsigned best_at = 0, measured = 0, met = 0, large = 0, large_met = 0;
-			for (unsigned s = 0; s < NBATCH; s++) {
-				double r = ratio_of(t, batch_ops[o], batch_routes[rt], "uring-raw",
-						    batch_sizes[s], batch_sizes[s]);
-				if (isnan(r))
-					continue;
-				measured++;
-				large += batch_sizes[s] >= GOAL_BATCH_FROM;
-				if (isnan(best) || r < best)
-					best = r, best_at = batch_sizes[s];
-				if (r <= GOAL_BATCH_MARGIN && ++met) {
-					large_met += batch_sizes[s] >= GOAL_BATCH_FROM;
-					used += (size_t)bfmt(sizes + used, sizeof sizes - used, "%s%u",
-							     used ? ", " : "", batch_sizes[s]);
-				}
-			}
-			bfmt(what, sizeof what, "batch %s per call, %s / raw io_uring (within 10%%)",
-			     batch_ops[o], batch_routes[rt]);
-			if (!measured)
-				fprintf(f, "| %s | not measured (%s) | - |\n", what,
-					why_missing(t, batch_routes[rt], "uring-raw", "rows missing"));
-			else
-				fprintf(f, "| %s | best %.3f at batch %u; within 10%% at: %s | %s |\n", what,
-					best, best_at, used ? sizes : "no size",
-					met == measured ? "met at every size" :
-					large && large_met == large ? "met at every batch from " GOAL_BATCH_FROM_TEXT :
-					used ? "met at some sizes" : "not met");
-		}
+	const struct batch_lane *shown[NLANES];
+	unsigned nshown = lanes_shown(t, shown);
+	for (unsigned l = 0; l < nshown; l++)
+		for (unsigned o = 0; o < sizeof batch_ops / sizeof batch_ops[0]; o++)
+			for (unsigned rt = 0; rt < 2; rt++)
+				batch_goal_line(f, t, batch_ops[o], shown[l]->route[rt]);
 	/* The floor under the sysinfo goal on this machine: the native trap
 	 * plus a bare mode-switch round trip, with no personality at all. */
 	{

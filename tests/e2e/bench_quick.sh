@@ -119,6 +119,24 @@ else
 	skip "report.md: one crossover line per batch operation" "the batch routes were not both measured here"
 fi
 
+# The same in the x86-64 lane (int $0x80 from 64-bit code), which needs no
+# 32-bit code: every row names its route whole, and each operation has its
+# crossover line and its goal lines against raw io_uring.
+PERSONA_BENCH_IDLE_S=3 "$drv" bench --quick --only batch \
+	--paths pers-int80-64-batch-direct,pers-int80-64-batch-uring,uring-raw --out "$t/batch64" >/dev/null 2>&1
+check "persona bench --only batch, x86-64 lane, exits 0" "$?" 0
+if grep -q "^write,pers-int80-64-batch-uring,128,.*,ok," "$t/batch64/runs.csv" 2>/dev/null &&
+   grep -q "^write,pers-int80-64-batch-direct,128,.*,ok," "$t/batch64/runs.csv"; then
+	n_cross=$(grep -c "^Crossover: " "$t/batch64/report.md")
+	check "x86-64 lane: one crossover line per batch operation" "$n_cross" 3
+	n_goal=$(grep -c "^| batch [a-z]* per call, pers-int80-64-batch-\(direct\|uring\) / raw io_uring" "$t/batch64/report.md")
+	check "x86-64 lane: a goal line per operation and route" "$n_goal" 6
+	n_i386=$(grep -c "per call, pers-batch-\|^| batch | pers-batch-" "$t/batch64/report.md")
+	check "x86-64 lane alone: no i386 lane columns or goal lines" "$n_i386" 0
+else
+	skip "x86-64 lane: crossover and goal lines" "the x86-64 lane's batch routes were not both measured here"
+fi
+
 # From a checkout at a long path (200 characters and more): every path the
 # host can run finds its programs and images, none gets a shortened name.
 long="$t/$(printf 'a%.0s' $(seq 1 100))/$(printf 'b%.0s' $(seq 1 100))"

@@ -432,6 +432,16 @@ static void paired_verdicts(void **state)
 	assert_string_equal(paired_verdict(&p, 0.02), "unresolved");
 }
 
+/* Every path's name fits a row's path field, whole: a cut name would
+ * match no path and its rows would leave the report. */
+static void path_names_fit_rows(void **state)
+{
+	(void)state;
+	struct run_row r;
+	for (unsigned i = 0; i < bench_npaths; i++)
+		assert_in_range(strlen(bench_paths[i].name), 1, sizeof r.path - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +450,7 @@ int main(void)
 		cmocka_unit_test(stats_p99_of_hundreds),
 		cmocka_unit_test(overhead_subtraction),
 		cmocka_unit_test(derive_ratios),
+		cmocka_unit_test(path_names_fit_rows),
 		cmocka_unit_test(csv_round_trip),
 		cmocka_unit_test(csv_missing_column_is_an_error),
 		cmocka_unit_test(meta_round_trip),
