@@ -13,6 +13,7 @@
 #include "core/persona.h"
 #include "core/plock.h"
 #include "core/sysent_types.h"
+#include "core/lfs.h"
 #include <linux/io_uring.h>
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
@@ -102,26 +103,27 @@ static int ring_op_of(uint32_t native_nr)
 	}
 }
 
-/* Fill an SQE for a native message whose operation ring_op_of() knows. */
-static void ring_prep(struct io_uring_sqe *s, const struct sysmsg *m, int op)
+/* Fill an SQE for a native call whose operation ring_op_of() knows, from
+ * its first three arguments: the descriptor, and for read and write the
+ * address and the length. These are the SQE's own 32-bit and 64-bit fields,
+ * so a call of a batch fills it straight from its i386 registers, which
+ * the rows the ring does (read, write: fd,p,u; close, fsync, fdatasync: fd)
+ * hold exactly as widening would make them, truncated to those fields.
+ * The whole SQE is written with plain stores: the compiler keeps the eight
+ * words in registers instead of zeroing first. */
+static void ring_prep(struct io_uring_sqe *s, uint32_t native_nr, int op, int32_t fd, uint64_t addr, uint32_t len)
 {
-	/* one assignment: the compiler zeroes the rest with a few stores */
-	*s = (struct io_uring_sqe){ .opcode = (uint8_t)op, .fd = (int32_t)m->args[0] };
-	switch (m->nr) {
-	case __NR_read:
-	case __NR_write:
-	case __NR_readv:
-	case __NR_writev:
-		s->addr = m->args[1];
-		s->len = (uint32_t)m->args[2];
-		s->off = (uint64_t)-1;          /* the file position, as read(2) */
-		break;
-	case __NR_fdatasync:
-		s->fsync_flags = IORING_FSYNC_DATASYNC;
-		break;
-	default:                                /* fsync, close: the fd alone */
-		break;
-	}
+	int rw = native_nr == __NR_read || native_nr == __NR_write ||
+		 native_nr == __NR_readv || native_nr == __NR_writev;
+
+	*s = (struct io_uring_sqe){
+		.opcode = (uint8_t)op,
+		.fd = fd,
+		.addr = rw ? addr : 0,
+		.len = rw ? len : 0,
+		.off = rw ? (uint64_t)-1 : 0,   /* the file position, as read(2) */
+		.fsync_flags = native_nr == __NR_fdatasync ? IORING_FSYNC_DATASYNC : 0,
+	};
 }
 
 int persona_ring_can(uint32_t native_nr)
@@ -173,17 +175,24 @@ static void ring_enter(uint32_t count, struct sysmsg *msgs, struct persona_batch
 				calls[i].result = (int32_t)enter.result;
 		return;
 	}
+	/* Every CQE the kernel has posted is taken at once, and the head
+	 * moved once for them all: two accesses to the shared ring words per
+	 * pass, not per CQE. */
+	const uint32_t mask = *ring.cq_mask;
+	head = *ring.cq_head;
 	while (seen < count) {
-		head = *ring.cq_head;
-		if (head == __atomic_load_n(ring.cq_tail, __ATOMIC_ACQUIRE)) {
+		uint32_t tail = __atomic_load_n(ring.cq_tail, __ATOMIC_ACQUIRE);
+		if (head == tail) {
 			/* interrupted or not all complete yet: wait for the rest */
 			enter.args[1] = 0;
 			enter.args[2] = count - seen;
 			persona_submit(&enter, 1);
 			continue;
 		}
-		struct io_uring_cqe *c = &ring.cqes[head & *ring.cq_mask];
-		if (c->user_data < count) {
+		for (; head != tail; head++) {
+			const struct io_uring_cqe *c = &ring.cqes[head & mask];
+			if (c->user_data >= count)
+				continue;
 			if (msgs) {
 				msgs[c->user_data].result = c->res;
 				msgs[c->user_data].flags |= SYSMSG_DONE;
@@ -192,14 +201,25 @@ static void ring_enter(uint32_t count, struct sysmsg *msgs, struct persona_batch
 			}
 			seen++;
 		}
-		__atomic_store_n(ring.cq_head, head + 1, __ATOMIC_RELEASE);
+		__atomic_store_n(ring.cq_head, head, __ATOMIC_RELEASE);
 	}
 }
 
-/* The SQE for the i-th of a batch's operations, in the submission ring. */
-static struct io_uring_sqe *ring_slot(uint32_t i)
+/* Where a batch's SQEs go: from the submission tail on, read once per
+ * batch (only this thread moves it, under the ring's lock). */
+struct ring_slots {
+	uint32_t tail, mask;
+};
+
+static struct ring_slots ring_slots(void)
 {
-	uint32_t idx = (*ring.sq_tail + i) & *ring.sq_mask;
+	return (struct ring_slots){ *ring.sq_tail, *ring.sq_mask };
+}
+
+/* The SQE for the i-th of a batch's operations. */
+static struct io_uring_sqe *ring_slot(struct ring_slots at, uint32_t i)
+{
+	uint32_t idx = (at.tail + i) & at.mask;
 
 	ring.sq_array[idx] = idx;
 	return &ring.sqes[idx];
@@ -216,10 +236,12 @@ static long ring_run(struct sysmsg *msgs, uint32_t count)
 	for (i = 0; i < count; i++)             /* all or nothing: check first */
 		if (ring_op_of(msgs[i].nr) < 0)
 			return -1;
+	struct ring_slots at = ring_slots();
 	for (i = 0; i < count; i++) {
-		struct io_uring_sqe *s = ring_slot(i);
+		struct io_uring_sqe *s = ring_slot(at, i);
+		const struct sysmsg *m = &msgs[i];
 
-		ring_prep(s, &msgs[i], ring_op_of(msgs[i].nr));
+		ring_prep(s, m->nr, ring_op_of(m->nr), (int32_t)m->args[0], m->args[1], (uint32_t)m->args[2]);
 		s->user_data = i;
 		if (i + 1 < count && (msgs[i + 1].flags & SYSMSG_LINKED))
 			s->flags |= IOSQE_IO_LINK;
@@ -229,9 +251,9 @@ static long ring_run(struct sysmsg *msgs, uint32_t count)
 }
 
 /* A persona_batch straight onto the ring, one copy between the program's
- * calls and the kernel's: each call's message is built in place from its
- * i386 arguments as the table widens them, its SQE filled from that, and
- * each CQE's result stored in its call; no array of messages between
+ * calls and the kernel's: each call's SQE is filled from its i386
+ * arguments (ring_prep says why they need no widening), and each CQE's
+ * result stored in its call; no message, and no array of them, between
  * (batch.c's general path keeps one, for the direct route and for batches
  * that mix rows). With table_route, only rows whose route is the ring and
  * a batch that reaches their thresholds. A link flag on the first call
@@ -248,19 +270,27 @@ int persona_ring_calls(struct persona_batch_call *calls, uint32_t count, int tab
 		return 0;
 	if (ring_ready(count))
 		goto out;
+	struct ring_slots at = ring_slots();
+	const struct sysent *e = NULL;
+	uint32_t same_nr = ~0u;
+	int op = -1;
 	for (uint32_t i = 0; i < count; i++) {
 		const struct persona_batch_call *c = &calls[i];
-		const struct sysent *e = persona_batch_message_row(c);
-		struct sysmsg m;
-		int op;
 
-		if (!e || (table_route && (e->route != ROUTE_RING || count < e->thr)) ||
-		    (op = ring_op_of((uint32_t)e->tnr)) < 0)
-			goto out;               /* the tail has not moved: nothing runs */
-		m.nr = (uint32_t)e->tnr;
-		persona_widen(e, c->args, m.args);
-		struct io_uring_sqe *s = ring_slot(i);
-		ring_prep(s, &m, op);
+		/* The tests of a call depend on its number, its flags and
+		 * reserved word and, only while a descriptor is marked (lfs.c),
+		 * its arguments. So in a run of calls of one number (the common
+		 * batch: many writes) with neither flags nor marks, the first
+		 * call's tests hold for the rest: the row is looked up once. */
+		if (c->nr != same_nr || c->flags || c->reserved || persona_lfs_marked) {
+			e = persona_batch_message_row(c);
+			if (!e || (table_route && (e->route != ROUTE_RING || count < e->thr)) ||
+			    (op = ring_op_of((uint32_t)e->tnr)) < 0)
+				goto out;       /* the tail has not moved: nothing runs */
+			same_nr = c->flags || c->reserved ? ~0u : c->nr;
+		}
+		struct io_uring_sqe *s = ring_slot(at, i);
+		ring_prep(s, (uint32_t)e->tnr, op, (int32_t)c->args[0], c->args[1], c->args[2]);
 		s->user_data = i;
 		if (i + 1 < count && (calls[i + 1].flags & PERSONA_BATCH_LINKED))
 			s->flags |= IOSQE_IO_LINK;
