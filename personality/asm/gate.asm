@@ -5,7 +5,7 @@
 ; constant address (the vDSO's __kernel_vsyscall: `jmp 0x33:GATE64_SYSINFO`).
 ; An entry saves the i386 registers into the current thread's struct
 ; i386_frame, switches to that thread's personality stack and calls
-; persona_gate_dispatch(frame) (image.c: the table, then the exit hook). The
+; persona_gate_dispatch(frame) (image.c: the table), then the exit hook. The
 ; way out (persona_gate_leave) restores EVERY field of the frame, so a handler
 ; that rewrites it (sigreturn, execve, signal delivery) decides where and how
 ; i386 code resumes; only eax differs from what came in, as with the kernel.
@@ -91,6 +91,8 @@
 	FLAGS_FOR_C [rbx + FRAME_eflags]
 	mov	rdi, rbx
 	call	persona_gate_dispatch	; rbx is callee-saved: still the frame
+	mov	rdi, rbx
+	call	persona_signal_gate_exit	; the exit hook, after the table
 	jmp	persona_gate_leave.from_rbx
 	; out of line: the main thread's (no TLS slot of ours in %gs yet), so
 	; that a thread's look-up takes no branch

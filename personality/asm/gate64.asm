@@ -113,9 +113,10 @@ persona_gate_int80_64:
 
 	; a signal came meanwhile: the C exit hook, with the frame complete
 .signals:
-	lea	r13, [rel persona_signal_gate_exit]
-	; the C side (r13 = persona_gate_dispatch or persona_signal_gate_exit):
-	; the rest of the frame, then r13(frame) on this stack
+	xor	r13d, r13d
+	; the C side (r13 nonzero: the table's call to run; 0: the lane has
+	; run it): the rest of the frame, then persona_gate_dispatch(frame)
+	; on this stack where r13 says, and the exit hook
 .c_side:
 	mov	rax, [r12 + SAVED_QWORDS * 8 + 8]	; the trampoline's return address
 	mov	[rbx + FRAME_eip], eax
@@ -128,8 +129,13 @@ persona_gate_int80_64:
 	FRAME_STORE_SEGMENTS rbx
 	mov	[rbx + FRAME_host_rsp], r12
 	FLAGS_FOR_C [rbx + FRAME_eflags]
+	test	r13, r13
+	jz	.exit_hook
 	mov	rdi, rbx
-	call	r13
+	call	persona_gate_dispatch
+.exit_hook:
+	mov	rdi, rbx
+	call	persona_signal_gate_exit
 	push	qword [r12 + SAVED_QWORDS * 8]
 	popfq				; DF, AC, TF as the caller had them
 	jmp	.out

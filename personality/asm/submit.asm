@@ -81,7 +81,8 @@ persona_submit_syscall equ persona_submit.syscall
 	pop	r13
 	pop	r12
 	pop	rbx
-	ret
+	pop	rcx			; the return address: no ret (persona_trap6 says why)
+	jmp	rcx
 .end:
 
 ; persona_trap6 — one native call from registers, for the asm fast path

@@ -122,7 +122,7 @@ uint32_t persona_widen(const struct sysent *e, const uint32_t reg[6], uint64_t o
 	return e->nargs;
 }
 
-static long pass_call(const struct sysent *e, const struct i386_frame *f)
+static inline __attribute__((always_inline)) long pass_call(const struct sysent *e, const struct i386_frame *f)
 {
 	const uint32_t reg[6] = { f->ebx, f->ecx, f->edx, f->esi, f->edi, f->ebp };
 	struct sysmsg m = { .nr = e->tnr };
@@ -137,7 +137,12 @@ static long pass_call(const struct sysent *e, const struct i386_frame *f)
 	return m.result;
 }
 
-long persona_run_row(const struct sysent *e, struct i386_frame *f)
+/* Inlined into persona_syscall: a call that returns after the native
+ * call's syscall mispredicts its ret where the kernel refills the
+ * return-stack predictor on the way back (submit.asm's persona_trap6 tells
+ * why), so every function between the gate and persona_submit costs one
+ * such ret. The row runs in persona_syscall's own frame. */
+static inline __attribute__((always_inline)) long run_row(const struct sysent *e, struct i386_frame *f)
 {
 	switch (e->kind) {
 	case K_PASS:
@@ -148,6 +153,11 @@ long persona_run_row(const struct sysent *e, struct i386_frame *f)
 	default:
 		return persona_enosys(f->nr, "%s", e->reason);
 	}
+}
+
+long persona_run_row(const struct sysent *e, struct i386_frame *f)
+{
+	return run_row(e, f);
 }
 
 #if PERSONA_DISPATCH_SWITCH
@@ -176,7 +186,7 @@ static long dispatch_row(uint32_t nr, uint32_t slot, struct i386_frame *f)
 /* The pointer-table variant: the bounds-checked slot, then the row. */
 static long dispatch_row(uint32_t nr, uint32_t slot, struct i386_frame *f)
 {
-	return likely(slot < SYSENT_SLOTS) ? persona_run_row(&persona_sysent[slot], f)
+	return likely(slot < SYSENT_SLOTS) ? run_row(&persona_sysent[slot], f)
 					   : persona_enosys(nr, "not in the table");
 }
 #define PERSONA_DISPATCH_NAME "table"

@@ -154,6 +154,11 @@ static void enter32(uint32_t entry, uint32_t esp)
 
 _Static_assert(offsetof(struct persona_thread, frame) == 0, "the gate saves into the thread's struct");
 
+/* The gates' C side: the table. The gate calls the exit hook
+ * (persona_signal_gate_exit) itself afterwards, so that persona_syscall is
+ * a tail call here: one frame fewer between the gate and the native
+ * call's syscall, whose ret would mispredict on the way back (dispatch.c,
+ * run_row). */
 void persona_gate_dispatch(struct i386_frame *f)
 {
 	/* rows the table marks fast asm skip the C dispatch; the way in
@@ -164,8 +169,7 @@ void persona_gate_dispatch(struct i386_frame *f)
 		struct persona_thread *t = persona_gate_thread(f);
 		struct persona_stats *st = t->stats ? t->stats : &persona_stats;
 		st->way[f->way < WAY_COUNT ? f->way : WAY_DIRECT]++;
-	} else {
-		persona_syscall(f);
+		return;
 	}
-	persona_signal_gate_exit(f);
+	persona_syscall(f);
 }
