@@ -5,7 +5,8 @@
 # line, the bare ratio of medians for a run without samples (as the
 # published runs before samples.csv), and a broken samples.csv refused by
 # name; and a goal line of one run made in rounds, with the goal's figure
-# in each round. The samples are made up to give each verdict; nothing is
+# in each round; and the batch routes of both lanes (tables, crossovers,
+# goal lines). The samples are made up to give each verdict; nothing is
 # timed.
 build=${PERSONA_BUILD:-build}
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
@@ -144,3 +145,38 @@ sed -i 's/"rounds": "3"/"rounds": "1"/' "$t/rounds/meta.json"
 "$drv" report "$t/rounds" >/dev/null 2>&1
 has "a run in one round: the figure alone" "$t/rounds/report.md" \
 	'^\| null, \(pers-int80-64-asm − native\) / native: .* \| 0\.050 \(goal <= 0\.10\) \| met \|$'
+
+# The batch routes of both lanes in one run: each operation's table has both
+# lanes' columns, a crossover line per lane (named, since there are two),
+# and a goal line per lane, operation and route. Per call, at batch b:
+# raw io_uring 100; direct 150 in both lanes; the i386 ring 100 + 400 / b
+# (cheaper than direct from batch 16 on), the x86-64 ring 104 + 128 / b
+# (from batch 4 on; within 10% of raw from batch 32 on).
+mkdir -p "$t/lanes"
+printf '{\n  "tsc_hz": "2600000000"\n}\n' >"$t/lanes/meta.json"
+awk 'BEGIN {
+	print "bench,path,batch,iterations,reps,ticks_min,ticks_median,ticks_p99,ns_median,ratio_native,loop_overhead,status,reason"
+	split("null write read", ops, " ")
+	for (o = 1; o <= 3; o++) for (b = 1; b <= 128; b *= 2) {
+		row(ops[o], "uring-raw", b, 100)
+		row(ops[o], "pers-batch-direct", b, 150)
+		row(ops[o], "pers-int80-64-batch-direct", b, 150)
+		row(ops[o], "pers-batch-uring", b, 100 + 400 / b)
+		row(ops[o], "pers-int80-64-batch-uring", b, 104 + 128 / b)
+	}
+}
+function row(op, path, b, x) { printf "%s,%s,%d,1000000,11,%.2f,%.2f,%.2f,,,0.5,ok,\n", op, path, b, x, x, x }' \
+	>"$t/lanes/runs.csv"
+"$drv" report "$t/lanes" >/dev/null 2>&1
+check "persona report of both lanes' batch routes exits 0" "$?" 0
+has "a batch table with both lanes' routes" "$t/lanes/report.md" \
+	'^\| batch \| pers-batch-direct \| pers-batch-uring \| pers-int80-64-batch-direct \| pers-int80-64-batch-uring \| uring-raw \|$'
+has "the i386 lane's crossover, named" "$t/lanes/report.md" \
+	'^Crossover \(i386 lane\): the ring costs less than direct from batch 16 on\.$'
+has "the x86-64 lane's crossover, named" "$t/lanes/report.md" \
+	'^Crossover \(x86-64 lane\): the ring costs less than direct from batch 4 on\.$'
+has "the x86-64 lane's ring goal line" "$t/lanes/report.md" \
+	'^\| batch write per call, pers-int80-64-batch-uring / raw io_uring \(within 10%\) \| best 1\.050 at batch 128; within 10% at: 32, 64, 128 \| met at every batch from 32 \|$'
+n_goal=$(grep -c '^| batch [a-z]* per call, pers-\(int80-64-\)\{0,1\}batch-\(direct\|uring\) / raw io_uring' "$t/lanes/report.md")
+check "a goal line per lane, operation and route" "$n_goal" 12
+
