@@ -117,12 +117,29 @@ struct rounds {
 	struct run_table t[VARIANTS_MAX][ROUNDS_CAP];
 };
 
+/* The lane the variants are measured in: the i386 lane where 32-bit code
+ * runs; else the x86-64 lane (int $0x80 from 64-bit code under
+ * --reflect=startup), which reaches the same table, dispatch, fast paths
+ * and batch routes without the mode switch, and runs on every host. */
+static const struct tune_lane {
+	const char *name;
+	const char *single;             /* the single benchmarks' path */
+	const char *batch[3];           /* the batch paths: direct, ring, the table's route */
+} tune_lanes[] = {
+	{ "i386", "pers-sysinfo", { "pers-batch-direct", "pers-batch-uring", "pers-batch-table" } },
+	{ "x86-64", "pers-int80-64-startup",
+	  { "pers-int80-64-batch-direct", "pers-int80-64-batch-uring", "pers-int80-64-batch-table" } },
+};
+enum { LANE_I386, LANE_X86_64 };
+#define TUNE_SINGLES "null,read,write,stat,fstat,openclose,gate"
+
 struct tune_ctx {
 	char tree[PATH_MAX];            /* the source tree */
 	char persona[PATH_MAX];         /* this program */
 	char out[PATH_MAX];             /* DIR: tune.csv, tune.md, the overlays, the mix */
 	char work[PATH_MAX + 32];       /* build/tune: the variant builds and their runs */
 	int quick;
+	const struct tune_lane *lane;
 	FILE *md;                       /* DIR/tune.md */
 };
 
@@ -507,12 +524,12 @@ static void figure_pairs(const struct rounds *rs, int base, int other, const cha
 }
 
 /* The mix-weighted cost of variant v's single benchmarks in round r. */
-static double weighted_cost(const struct mix *m, const struct rounds *rs, int v, int r)
+static double weighted_cost(const struct tune_ctx *c, const struct mix *m, const struct rounds *rs, int v, int r)
 {
 	double sum = 0;
 
 	for (size_t i = 0; i < NBENCH; i++) {
-		double x = median_of(&rs->t[v][r], tuned_benches[i].bench, "pers-sysinfo", 1);
+		double x = median_of(&rs->t[v][r], tuned_benches[i].bench, c->lane->single, 1);
 		if (isnan(x))
 			return NAN;
 		sum += weight(m, &tuned_benches[i]) * x;
@@ -574,9 +591,12 @@ static int row_takes_asm(const char *name)
 static int usage(void)
 {
 	fprintf(stderr, "usage: persona tune [--quick] [--rounds N] [--workload FILE] [--out DIR] [--overlay FILE]\n"
+		"                    [--lane i386|x86-64]\n"
 		"  measures the dispatch variants, writes " TUNE_FILE " (or --overlay FILE,\n"
 		"  leaving the tree as it is), rebuilds the image and compares untuned with\n"
-		"  tuned (DIR/tune.csv, DIR/tune.md)\n");
+		"  tuned (DIR/tune.csv, DIR/tune.md). --lane: measure i386 programs (the default\n"
+		"  where 32-bit code runs) or 64-bit ones calling by int $0x80 (the default\n"
+		"  elsewhere): the same table, dispatch and routes, without the mode switch\n");
 	return 2;
 }
 
@@ -588,12 +608,13 @@ int cmd_tune(int argc, char **argv)
 		{ "out",      required_argument, NULL, 'o' },
 		{ "rounds",   required_argument, NULL, 'r' },
 		{ "overlay",  required_argument, NULL, 'y' },
+		{ "lane",     required_argument, NULL, 'l' },
 		{ "help",     no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tune_ctx c = { 0 };
 	struct mix mix = { 0 };
-	const char *workload = NULL, *out = NULL, *overlay_opt = NULL;
+	const char *workload = NULL, *out = NULL, *overlay_opt = NULL, *lane_opt = NULL;
 	int rounds_opt = 0;
 	char path[PATH_MAX + 64];
 	int ch;
@@ -615,17 +636,32 @@ int cmd_tune(int argc, char **argv)
 			break;
 		}
 		case 'y': overlay_opt = optarg; break;
+		case 'l': lane_opt = optarg; break;
 		default: return usage();
 		}
 	}
 	if (optind != argc)
 		return usage();
-	/* every variant it compares is an i386 personality path */
+	/* The lane: i386 programs need a 32-bit code segment that runs. */
 	char lacks[768];
-	if (!hostcap_need(HOSTCAP_ANY_CS32, lacks, sizeof lacks)) {
-		fprintf(stderr, "persona tune: nothing to measure on this host: %s; `persona doctor` says what it can do\n",
-			lacks);
-		return 1;
+	int cs32 = hostcap_need(HOSTCAP_ANY_CS32, lacks, sizeof lacks);
+	if (lane_opt && strcmp(lane_opt, "i386") && strcmp(lane_opt, "x86-64")) {
+		fprintf(stderr, "persona tune: --lane takes i386 or x86-64\n");
+		return 2;
+	}
+	if (lane_opt ? !strcmp(lane_opt, "i386") : cs32) {
+		if (!cs32) {
+			fprintf(stderr, "persona tune: the i386 lane cannot be measured on this host: %s; "
+				"`persona doctor` says what it can do (--lane x86-64 measures the same table "
+				"from 64-bit code)\n", lacks);
+			return 1;
+		}
+		c.lane = &tune_lanes[LANE_I386];
+	} else {
+		c.lane = &tune_lanes[LANE_X86_64];
+		if (!lane_opt)
+			fprintf(stderr, "persona tune: no i386 program runs here (%s): measuring in the x86-64 "
+				"lane (int $0x80 from 64-bit code)\n", lacks);
 	}
 	if (find_tree(&c) != 0) {
 		fprintf(stderr, "persona tune: it rebuilds the image: run it from the source tree "
@@ -679,8 +715,19 @@ int cmd_tune(int argc, char **argv)
 	/* The variants' build trees and bench runs are scratch: under build/. */
 	bfmt(c.work, sizeof c.work, "%s/build/tune", c.tree);
 	mkdir(c.work, 0755);
-	if (workload ? mix_read(&mix, workload) : mix_record(&c, &mix))
-		return 1;           /* the reason is printed already */
+	if (workload) {
+		if (mix_read(&mix, workload))
+			return 1;   /* the reason is printed already */
+	} else if (cs32) {
+		if (mix_record(&c, &mix))
+			return 1;
+	} else {
+		/* the default workload is an i386 busybox: not here */
+		bfmt(mix.source, sizeof mix.source, "none recorded (no i386 program runs on this host, and "
+		     "no --workload was given): every benchmark weighs the same");
+		fprintf(stderr, "persona tune: no call mix (the default workload is an i386 program): every "
+			"benchmark weighs the same; --workload FILE gives one\n");
+	}
 
 	/* 1. the variants, built from overlays of the same table: the table's
 	 * own columns (untuned), the switch dispatch, every row that can take
@@ -692,8 +739,10 @@ int cmd_tune(int argc, char **argv)
 	    build_image(&c, "switch", "dispatch=switch\n", vs[V_SWITCH].image, sizeof vs[V_SWITCH].image) ||
 	    build_image(&c, "asm", "*asm fast=asm\n", vs[V_ASM].image, sizeof vs[V_ASM].image))
 		return 1;
-	static const struct job singles[] = { { "null,read,write,stat,fstat,openclose,gate", "pers-sysinfo" } };
-	static const struct job batches[] = { { "batch", "pers-batch-direct,pers-batch-uring" } };
+	char batch_routes[128];
+	bfmt(batch_routes, sizeof batch_routes, "%s,%s", c.lane->batch[0], c.lane->batch[1]);
+	const struct job singles[] = { { TUNE_SINGLES, c.lane->single } };
+	const struct job batches[] = { { "batch", batch_routes } };
 	static struct rounds rv, rb, rf;
 	int nrounds = rounds_opt ? rounds_opt : c.quick ? 3 : VARIANT_ROUNDS;
 	if (run_rounds(&c, "variant", vs, 3, singles, 1, nrounds, &rv) ||
@@ -709,21 +758,21 @@ int cmd_tune(int argc, char **argv)
 	coverage_of(nrounds, &p0);
 	md(&c, "# persona tune\n\nCall mix: %s — %llu calls, %zu distinct.\n\n", mix.source, mix.total, mix.n);
 	md(&c, "Method: every variant is the table with a tuning overlay. Each benchmark runs once per "
-	   "variant in each of %d rounds (`persona bench --quick`, pers-sysinfo path), the variants back "
+	   "variant in each of %d rounds (`persona bench --quick`, %s path: the %s lane), the variants back "
 	   "to back in an order that rotates. Figures are medians over the rounds of the median TSC ticks "
 	   "per call. A comparison is the median of the per-round ratios with the interval between order "
 	   "statistics that holds the true median with %.1f%% confidence (%s); a ratio is that median of "
 	   "per-round ratios, not the ratio of two columns' medians. A variant is chosen only "
 	   "when it is faster with that confidence (the whole interval below 1) and its median gain is "
 	   "more than %.0f%%.\n\n",
-	   nrounds, p0.coverage * 100, p0.coverage >= PAIRED_COVERAGE ? "the sign test" :
+	   nrounds, c.lane->single, c.lane->name, p0.coverage * 100, p0.coverage >= PAIRED_COVERAGE ? "the sign test" :
 	   "too few rounds for 95%: the whole range", MIN_GAIN * 100);
 
 	/* Dispatch: the mix-weighted cost of the single benchmarks, per round. */
 	double cost_t[ROUNDS_CAP], cost_s[ROUNDS_CAP];
 	for (int r = 0; r < nrounds; r++) {
-		cost_t[r] = weighted_cost(&mix, &rv, V_UNTUNED, r);
-		cost_s[r] = weighted_cost(&mix, &rv, V_SWITCH, r);
+		cost_t[r] = weighted_cost(&c, &mix, &rv, V_UNTUNED, r);
+		cost_s[r] = weighted_cost(&c, &mix, &rv, V_SWITCH, r);
 	}
 	struct paired pd;
 	char b1[64], b2[64];
@@ -733,10 +782,10 @@ int cmd_tune(int argc, char **argv)
 	md(&c, "## Dispatch\n\n| bench | mix weight | table | switch | switch/table |\n|---|---:|---:|---:|---|\n");
 	for (size_t i = 0; i < NBENCH; i++) {
 		struct paired pb;
-		figure_pairs(&rv, V_UNTUNED, V_SWITCH, tuned_benches[i].bench, "pers-sysinfo", 1, &pb);
+		figure_pairs(&rv, V_UNTUNED, V_SWITCH, tuned_benches[i].bench, c.lane->single, 1, &pb);
 		md(&c, "| %s | %.0f | %.1f | %.1f | %s |\n", tuned_benches[i].bench, weight(&mix, &tuned_benches[i]),
-		   figure_median(&rv, V_UNTUNED, tuned_benches[i].bench, "pers-sysinfo", 1),
-		   figure_median(&rv, V_SWITCH, tuned_benches[i].bench, "pers-sysinfo", 1), pfmt(b1, sizeof b1, &pb));
+		   figure_median(&rv, V_UNTUNED, tuned_benches[i].bench, c.lane->single, 1),
+		   figure_median(&rv, V_SWITCH, tuned_benches[i].bench, c.lane->single, 1), pfmt(b1, sizeof b1, &pb));
 	}
 	md(&c, "\nMix-weighted cost, switch/table: %s. **Decision: dispatch=%s** (%s).\n\n",
 	   pfmt(b1, sizeof b1, &pd), dispatch,
@@ -758,13 +807,13 @@ int cmd_tune(int argc, char **argv)
 	for (size_t i = 0; i < NBENCH; i++) {
 		const struct tuned_bench *b = &tuned_benches[i];
 		struct paired pa;
-		figure_pairs(&rv, V_UNTUNED, V_ASM, b->bench, "pers-sysinfo", 1, &pa);
+		figure_pairs(&rv, V_UNTUNED, V_ASM, b->bench, c.lane->single, 1, &pa);
 		int can = row_takes_asm(b->calls[0]) && !b->calls[1];
 		int win = can && wins(&pa);
 
 		md(&c, "| %s | %s | %.1f | %.1f | %s | %s |\n", b->bench, b->calls[1] ? "several" : b->calls[0],
-		   figure_median(&rv, V_UNTUNED, b->bench, "pers-sysinfo", 1),
-		   figure_median(&rv, V_ASM, b->bench, "pers-sysinfo", 1), pfmt(b1, sizeof b1, &pa),
+		   figure_median(&rv, V_UNTUNED, b->bench, c.lane->single, 1),
+		   figure_median(&rv, V_ASM, b->bench, c.lane->single, 1), pfmt(b1, sizeof b1, &pa),
 		   !can ? "not one row with an asm path: C" : win ? "asm" : "c (asm does not win)");
 		if (win)
 			fprintf(tf, "%s fast=asm\n", b->calls[0]);
@@ -784,8 +833,8 @@ int cmd_tune(int argc, char **argv)
 		for (int z = 0; z < NSIZES; z++) {
 			double d[ROUNDS_CAP], r[ROUNDS_CAP];
 			for (int k = 0; k < nrounds; k++) {
-				d[k] = median_of(&rb.t[V_UNTUNED][k], batch_ops[o].op, "pers-batch-direct", sizes[z]);
-				r[k] = median_of(&rb.t[V_UNTUNED][k], batch_ops[o].op, "pers-batch-uring", sizes[z]);
+				d[k] = median_of(&rb.t[V_UNTUNED][k], batch_ops[o].op, c.lane->batch[0], sizes[z]);
+				r[k] = median_of(&rb.t[V_UNTUNED][k], batch_ops[o].op, c.lane->batch[1], sizes[z]);
 			}
 			paired_ratio(r, d, (unsigned)nrounds, &pr[z]);
 		}
@@ -796,8 +845,8 @@ int cmd_tune(int argc, char **argv)
 		}
 		for (int z = 0; z < NSIZES; z++)
 			md(&c, "| %s | %u | %.1f | %.1f | %s |\n", batch_ops[o].op, sizes[z],
-			   figure_median(&rb, V_UNTUNED, batch_ops[o].op, "pers-batch-direct", sizes[z]),
-			   figure_median(&rb, V_UNTUNED, batch_ops[o].op, "pers-batch-uring", sizes[z]),
+			   figure_median(&rb, V_UNTUNED, batch_ops[o].op, c.lane->batch[0], sizes[z]),
+			   figure_median(&rb, V_UNTUNED, batch_ops[o].op, c.lane->batch[1], sizes[z]),
 			   pfmt(b1, sizeof b1, &pr[z]));
 		if (!batch_ops[o].ring) {
 			md(&c, "\n**Decision: %s route=direct** — io_uring has no such operation; a ring batch of "
@@ -843,11 +892,11 @@ int cmd_tune(int argc, char **argv)
 	 * route and threshold against the table's direct); the two paths that
 	 * force a route cannot gain from one, so they are in the run only to
 	 * show that nothing got slower, and never count as wins. */
-	static const struct job finals[] = {
-		{ "null,read,write,stat,fstat,openclose,gate", "pers-sysinfo" },
-		{ "batch", "pers-batch-table" },
-		{ "batch", "pers-batch-direct" },
-		{ "batch", "pers-batch-uring" },
+	const struct job finals[] = {
+		{ TUNE_SINGLES, c.lane->single },
+		{ "batch", c.lane->batch[2] },
+		{ "batch", c.lane->batch[0] },
+		{ "batch", c.lane->batch[1] },
 	};
 	enum { NFINALS = sizeof finals / sizeof finals[0] };
 	int nfinal = rounds_opt ? rounds_opt : c.quick ? 4 : FINAL_ROUNDS, nfv = c.quick ? 2 : 3;
@@ -919,7 +968,7 @@ int cmd_tune(int argc, char **argv)
 				pp[F_CONTROL].high, paired_verdict(&pp[F_CONTROL], TOLERANCE));
 		else
 			fprintf(csv, ",,,\n");
-		int forced = !strcmp(r->path, "pers-batch-direct") || !strcmp(r->path, "pers-batch-uring");
+		int forced = !strcmp(r->path, c.lane->batch[0]) || !strcmp(r->path, c.lane->batch[1]);
 		for (int v = F_TUNED; v < nfv; v++)
 			for (int k = 0; k < 5; k++)
 				if (!strcmp(paired_verdict(&pp[v], TOLERANCE), verdicts[k])) {
@@ -938,17 +987,18 @@ int cmd_tune(int argc, char **argv)
 	}
 	fclose(csv);
 	struct paired pn;
-	figure_pairs(&rf, F_UNTUNED, F_TUNED, "null", "pers-sysinfo", 1, &pn);
+	figure_pairs(&rf, F_UNTUNED, F_TUNED, "null", c.lane->single, 1, &pn);
 	md(&c, "\n**Null call:** untuned %.1f, tuned %.1f ticks; tuned/untuned %s: %s.\n\n",
-	   figure_median(&rf, F_UNTUNED, "null", "pers-sysinfo", 1),
-	   figure_median(&rf, F_TUNED, "null", "pers-sysinfo", 1), pfmt(b1, sizeof b1, &pn),
+	   figure_median(&rf, F_UNTUNED, "null", c.lane->single, 1),
+	   figure_median(&rf, F_TUNED, "null", c.lane->single, 1), pfmt(b1, sizeof b1, &pn),
 	   paired_verdict(&pn, TOLERANCE));
 	for (int v = 0; v < nfv - 1; v++)
 		md(&c, "**%s against untuned, %zu figures:** %d faster, %d within %.0f%%, %d unresolved, "
-		   "%d slower, %d not measured; %d more faster on pers-batch-direct or pers-batch-uring, "
+		   "%d slower, %d not measured; %d more faster on %s or %s, "
 		   "which force their route and so are not counted as the tuning's wins.\n\n",
 		   v ? "Control" : "Tuned", shape->n, count[v][0], count[v][1],
-		   TOLERANCE * 100, count[v][2], count[v][3], count[v][4], forced_faster[v]);
+		   TOLERANCE * 100, count[v][2], count[v][3], count[v][4], forced_faster[v],
+		   c.lane->batch[0], c.lane->batch[1]);
 	fclose(c.md);
 	printf("persona tune: wrote %s and %s/tune.{csv,md}\n"
 	       "persona tune: null call tuned/untuned %s (%s); of %zu figures %d faster, %d within %.0f%%, "
