@@ -29,7 +29,8 @@ static const struct command commands[] = {
 	{ "list",    "list                         registered personality images", cmd_list },
 	{ "bench",   "bench [--quick] [--events LIST|none] [--out DIR] [--only BENCH,...] [--paths PATH,...]", cmd_bench },
 	{ "report",  "report DIR [DIR...]          rebuild a benchmark report (several: compare; two: with intervals)", cmd_report },
-	{ "tune",    "tune [--quick] [--rounds N] [--workload FILE] [--out DIR] [--overlay FILE]", cmd_tune },
+	{ "tune",    "tune [--quick] [--rounds N] [--workload FILE] [--out DIR] [--overlay FILE] [--lane i386|x86-64]", cmd_tune },
+	{ "compare", "compare A.img B.img [--rounds N] [--lane L] [--out DIR]  two images in paired rounds", cmd_compare },
 	{ "binfmt",  "binfmt install|remove|status  system-wide registration (binfmt_misc)", cmd_binfmt },
 };
 

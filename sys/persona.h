@@ -6,7 +6,7 @@
 
 /* Every subcommand of the CLI; a layer that is not linked in leaves its
  * commands out of the usage text. */
-#define PERSONA_COMMANDS(X) X(run) X(doctor) X(table) X(install) X(list) X(bench) X(report) X(tune) X(binfmt)
+#define PERSONA_COMMANDS(X) X(run) X(doctor) X(table) X(install) X(list) X(bench) X(report) X(tune) X(compare) X(binfmt)
 
 #define CMD_DECL(name) int cmd_##name(int argc, char **argv);
 PERSONA_COMMANDS(CMD_DECL)

@@ -139,6 +139,7 @@ struct tune_ctx {
 	char out[PATH_MAX];             /* DIR: tune.csv, tune.md, the overlays, the mix */
 	char work[PATH_MAX + 32];       /* build/tune: the variant builds and their runs */
 	int quick;
+	const char *cmd;                /* "tune" or "compare", for its messages */
 	const struct tune_lane *lane;
 	FILE *md;                       /* DIR/tune.md */
 };
@@ -215,11 +216,15 @@ static int stage_image(struct tune_ctx *c, const char *built, char *img, size_t 
 
 	bfmt(img, len, "%s/img-%d.img", c->work, next++ % 10);
 	unlink(img);
-	if (link(built, img) != 0) {
-		fprintf(stderr, "persona tune: cannot link %s to %s: %s\n", built, img, strerror(errno));
-		return -1;
+	if (link(built, img) == 0)
+		return 0;
+	if (errno == EXDEV) {           /* another file system: a copy will do */
+		const char *argv[] = { "cp", built, img, NULL };
+		if (run_argv(argv, NULL, NULL) == 0)
+			return 0;
 	}
-	return 0;
+	fprintf(stderr, "persona %s: cannot link or copy %s to %s: %s\n", c->cmd, built, img, strerror(errno));
+	return -1;
 }
 
 /* Builds the image with a tuning file (NULL: the table's own columns) into
@@ -275,9 +280,9 @@ static int measure(struct tune_ctx *c, const char *name, const char *image, cons
 	 * no counters: they are the bench command's business, not a choice's. */
 	const char *argv[] = { c->persona, "bench", "--quick", "--events", "none", "--only", only,
 			       "--paths", paths, "--out", dir, NULL };
-	fprintf(stderr, "persona tune: measuring %s (%s)\n", name, only);
+	fprintf(stderr, "persona %s: measuring %s (%s)\n", c->cmd, name, only);
 	if (run_argv(argv, image, log) != 0) {
-		fprintf(stderr, "persona tune: measuring %s failed; see %s\n", name, log);
+		fprintf(stderr, "persona %s: measuring %s failed; see %s\n", c->cmd, name, log);
 		return -1;
 	}
 	memset(t, 0, sizeof *t);
@@ -612,7 +617,7 @@ int cmd_tune(int argc, char **argv)
 		{ "help",     no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct tune_ctx c = { 0 };
+	struct tune_ctx c = { .cmd = "tune" };
 	struct mix mix = { 0 };
 	const char *workload = NULL, *out = NULL, *overlay_opt = NULL, *lane_opt = NULL;
 	int rounds_opt = 0;
@@ -1009,5 +1014,162 @@ int cmd_tune(int argc, char **argv)
 	rounds_free(&rb);
 	rounds_free(&rf);
 	free(mix.e);
+	return 0;
+}
+
+/* ---- persona compare: two images, paired rounds ----------------------------- */
+
+/* `persona compare A.img B.img`: the same benchmarks on two personality
+ * images, in paired rounds (tune's method: each round runs every job once
+ * per image, back to back, the order rotating), so that a change to the
+ * image is judged by per-round ratios, which a shared host's slow and fast
+ * spells move far less than they move two runs made minutes apart. Only
+ * paths that map the default image take part (a variant path maps its own). */
+static int compare_usage(void)
+{
+	fprintf(stderr, "usage: persona compare A.img B.img [--rounds N] [--lane i386|x86-64] [--out DIR]\n"
+		"  the lane's benchmarks on image A and on image B in N paired rounds (12 by\n"
+		"  default); DIR/compare.md and DIR/compare.csv give each figure's B/A ratio with\n"
+		"  its interval and verdict\n");
+	return 2;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "lane",   required_argument, NULL, 'l' },
+		{ "out",    required_argument, NULL, 'o' },
+		{ "help",   no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tune_ctx c = { .cmd = "compare" };
+	const char *lane_opt = NULL, *out = NULL;
+	int nrounds = VARIANT_ROUNDS, ch;
+	char lacks[768], path[PATH_MAX + 64], b1[64];
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > ROUNDS_CAP) {
+				fprintf(stderr, "persona compare: --rounds takes 1 to %d\n", ROUNDS_CAP);
+				return 2;
+			}
+			nrounds = (int)v;
+			break;
+		}
+		case 'l': lane_opt = optarg; break;
+		case 'o': out = optarg; break;
+		default: return compare_usage();
+		}
+	}
+	if (argc - optind != 2)
+		return compare_usage();
+	if (lane_opt && strcmp(lane_opt, "i386") && strcmp(lane_opt, "x86-64")) {
+		fprintf(stderr, "persona compare: --lane takes i386 or x86-64\n");
+		return 2;
+	}
+	int cs32 = hostcap_need(HOSTCAP_ANY_CS32, lacks, sizeof lacks);
+	if (lane_opt && !strcmp(lane_opt, "i386") && !cs32) {
+		fprintf(stderr, "persona compare: the i386 lane cannot be measured on this host: %s; "
+			"`persona doctor` says what it can do\n", lacks);
+		return 1;
+	}
+	c.lane = &tune_lanes[(lane_opt ? !strcmp(lane_opt, "i386") : cs32) ? LANE_I386 : LANE_X86_64];
+	for (int i = 0; i < 2; i++)
+		if (!is_file(argv[optind + i])) {
+			fprintf(stderr, "persona compare: %s: no such image\n", argv[optind + i]);
+			return 1;
+		}
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+	if (n <= 0)
+		return 1;
+	path[n] = 0;
+	bfmt(c.persona, sizeof c.persona, "%s", path);
+	if (out) {
+		bpath(c.out, sizeof c.out, "%s", out);
+	} else {
+		char date[32];
+		time_t now = time(NULL);
+		strftime(date, sizeof date, "%Y-%m-%d-%H%M%S", localtime(&now));
+		bpath(c.out, sizeof c.out, "compare-%s", date);
+	}
+	bfmt(c.work, sizeof c.work, "%s/runs", c.out);
+	if (mkdir_p(c.work) || !realpath(c.out, path)) {
+		fprintf(stderr, "persona compare: %s: %s\n", c.out, strerror(errno));
+		return 1;
+	}
+	bfmt(c.out, sizeof c.out, "%s", path);
+	bfmt(c.work, sizeof c.work, "%s/runs", c.out);
+
+	/* both images by paths of one length (stage_image says why) */
+	static struct variant vs[2] = { { .name = "A" }, { .name = "B" } };
+	for (int i = 0; i < 2; i++) {
+		char abs[PATH_MAX];
+		if (!realpath(argv[optind + i], abs) || stage_image(&c, abs, vs[i].image, sizeof vs[i].image))
+			return 1;
+	}
+	char singles_paths[128], batch_paths[128];
+	if (c.lane == &tune_lanes[LANE_I386])
+		bfmt(singles_paths, sizeof singles_paths, "pers-sysinfo,pers-startup,pers-int80");
+	else
+		bfmt(singles_paths, sizeof singles_paths, "pers-int80-64,pers-int80-64-startup");
+	bfmt(batch_paths, sizeof batch_paths, "%s,%s,%s", c.lane->batch[0], c.lane->batch[1], c.lane->batch[2]);
+	const struct job jobs[] = { { TUNE_SINGLES, singles_paths }, { "batch", batch_paths } };
+	static struct rounds rs;
+	fprintf(stderr, "persona compare: %s lane, %d rounds\n", c.lane->name, nrounds);
+	if (run_rounds(&c, "compare", vs, 2, jobs, 2, nrounds, &rs))
+		return 1;
+
+	bpath(path, sizeof path, "%s/compare.md", c.out);
+	c.md = fopen(path, "w");
+	bpath(path, sizeof path, "%s/compare.csv", c.out);
+	FILE *csv = fopen(path, "w");
+	if (!c.md || !csv)
+		return 1;
+	struct paired p0;
+	coverage_of(nrounds, &p0);
+	md(&c, "# persona compare\n\nA: `%s`\n\nB: `%s`\n\n", argv[optind], argv[optind + 1]);
+	md(&c, "The %s lane's benchmarks (`persona bench --quick`, paths %s and %s) on both images in "
+	   "%d paired rounds: in each round every job runs once per image, back to back, the order "
+	   "rotating. A figure is the median over the rounds of the median TSC ticks per call; B/A is "
+	   "the median of the per-round ratios with the interval between order statistics that holds "
+	   "the true median with %.1f%% confidence (%s). Verdicts against %.0f%%: *faster* (the whole "
+	   "interval below 1), *within* (the median at most %.2f), *unresolved* (the median above, the "
+	   "interval reaching below), *slower* (the whole interval above %.2f).\n\n"
+	   "| bench | path | batch | rounds | A | B | B/A | verdict |\n|---|---|---:|---:|---:|---:|---|---|\n",
+	   c.lane->name, singles_paths, batch_paths, nrounds, p0.coverage * 100,
+	   p0.coverage >= PAIRED_COVERAGE ? "the sign test" : "too few rounds for 95%: the whole range",
+	   TOLERANCE * 100, 1 + TOLERANCE, 1 + TOLERANCE);
+	fprintf(csv, "bench,path,batch,rounds,a_ticks_median,b_ticks_median,ratio_median,ratio_low,ratio_high,"
+		"coverage,verdict\n");
+	static const char *const verdicts[5] = { "faster", "within", "unresolved", "slower", "not measured" };
+	int count[5] = { 0 };
+	const struct run_table *shape = &rs.t[0][0];
+	for (size_t i = 0; i < shape->n; i++) {
+		const struct run_row *r = &shape->rows[i];
+		struct paired pp;
+		double a = figure_median(&rs, 0, r->bench, r->path, r->batch);
+		double b = figure_median(&rs, 1, r->bench, r->path, r->batch);
+		figure_pairs(&rs, 0, 1, r->bench, r->path, r->batch, &pp);
+		const char *v = paired_verdict(&pp, TOLERANCE);
+		for (int k = 0; k < 5; k++)
+			count[k] += !strcmp(v, verdicts[k]);
+		fprintf(csv, "%s,%s,%u,%u,%.1f,%.1f,%.4f,%.4f,%.4f,%.3f,%s\n", r->bench, r->path, r->batch, pp.n,
+			a, b, pp.median, pp.low, pp.high, pp.coverage, v);
+		md(&c, "| %s | %s | %u | %u | %.1f | %.1f | %s | %s |\n", r->bench, r->path, r->batch, pp.n, a, b,
+		   pfmt(b1, sizeof b1, &pp), v);
+	}
+	md(&c, "\n**B against A, %zu figures:** %d faster, %d within %.0f%%, %d unresolved, %d slower, "
+	   "%d not measured.\n", shape->n, count[0], count[1], TOLERANCE * 100, count[2], count[3], count[4]);
+	fclose(csv);
+	fclose(c.md);
+	printf("persona compare: wrote %s/compare.{md,csv}\n"
+	       "persona compare: B against A, %zu figures: %d faster, %d within %.0f%%, %d unresolved, %d slower\n",
+	       c.out, shape->n, count[0], count[1], TOLERANCE * 100, count[2], count[3]);
+	rounds_free(&rs);
 	return 0;
 }
