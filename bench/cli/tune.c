@@ -1091,11 +1091,12 @@ int cmd_compare(int argc, char **argv)
 	bfmt(c.persona, sizeof c.persona, "%s", path);
 	if (out) {
 		bpath(c.out, sizeof c.out, "%s", out);
-	} else {
-		char date[32];
+	} else {                        /* beside persona bench's runs */
+		char host[128] = "host", date[32];
 		time_t now = time(NULL);
+		gethostname(host, sizeof host - 1);
 		strftime(date, sizeof date, "%Y-%m-%d-%H%M%S", localtime(&now));
-		bpath(c.out, sizeof c.out, "compare-%s", date);
+		bpath(c.out, sizeof c.out, "results/%s-%s-compare", host, date);
 	}
 	bfmt(c.work, sizeof c.work, "%s/runs", c.out);
 	if (mkdir_p(c.work) || !realpath(c.out, path)) {

@@ -169,7 +169,8 @@ start32_tail:
 ; ===========================================================================
 ; The way out, and the run-time helpers (ordinary text).
 ; ===========================================================================
-section .text
+; align=64: a hot entry below starts on a cache line (gate64.asm says why).
+section .text align=64
 bits 64
 
 ; persona_gate_express — the express lane: a call whose row has an asm fast
@@ -199,6 +200,7 @@ bits 64
 ;  fast routine's way back), and rbp once the frame holds ebp; r8-r15 are
 ;  invisible to 32-bit code, and the upper halves of all registers are
 ;  undefined there.
+align 64
 global persona_gate_express:function (persona_gate_express.end - persona_gate_express)
 persona_gate_express:
 	mov	eax, eax		; zero-extend: rax indexes

@@ -25,7 +25,8 @@
 
 %define ECANCELED 125
 
-section .text
+; align=64: a hot entry below starts on a cache line (gate64.asm says why).
+section .text align=64
 bits 64
 
 ; persona_submit — run a batch of messages
@@ -102,6 +103,7 @@ persona_submit_syscall equ persona_submit.syscall
 ; getppid with and without a ret right after it). An indirect jmp is
 ; predicted by the branch target buffer, which the kernel leaves alone, so
 ; the fast path returns by jumps from here to the i386 caller.
+align 64
 global persona_trap6:function (persona_trap6.end - persona_trap6)
 persona_trap6:
 	STAGE_BEFORE_TRAP
