@@ -1168,6 +1168,9 @@ int cmd_compare(int argc, char **argv)
 	   "%d not measured.\n", shape->n, count[0], count[1], TOLERANCE * 100, count[2], count[3], count[4]);
 	fclose(csv);
 	fclose(c.md);
+	/* the rounds' bench runs were scratch: their figures are in compare.csv */
+	const char *rm[] = { "rm", "-rf", c.work, NULL };
+	run_argv(rm, NULL, NULL);
 	printf("persona compare: wrote %s/compare.{md,csv}\n"
 	       "persona compare: B against A, %zu figures: %d faster, %d within %.0f%%, %d unresolved, %d slower\n",
 	       c.out, shape->n, count[0], count[1], TOLERANCE * 100, count[2], count[3]);

@@ -60,3 +60,4 @@ check "every figure was measured on both images" \
 grep -q "^\*\*B against A, $rows figures:\*\*" "$t/run/compare.md" && ok "compare.md sums the verdicts" ||
 	bad "compare.md sums the verdicts"
 grep -q "persona compare: B against A" "$t/out" && ok "and prints the summary" || bad "and prints the summary"
+[ ! -e "$t/run/runs" ] && ok "and leaves no scratch runs beside them" || bad "and leaves no scratch runs beside them"
