@@ -593,6 +593,49 @@ static int row_takes_asm(const char *name)
 	return 0;
 }
 
+/* The lane, from --lane (NULL: i386 where 32-bit code runs, else x86-64,
+ * and said so); 0, or the exit status with the reason said: 2 for a name
+ * it does not know, 1 for the i386 lane where it cannot run. *cs32:
+ * whether i386 programs run here. */
+static int choose_lane(struct tune_ctx *c, const char *lane_opt, int *cs32)
+{
+	char lacks[768];
+
+	*cs32 = hostcap_need(HOSTCAP_ANY_CS32, lacks, sizeof lacks);
+	if (lane_opt && strcmp(lane_opt, "i386") && strcmp(lane_opt, "x86-64")) {
+		fprintf(stderr, "persona %s: --lane takes i386 or x86-64\n", c->cmd);
+		return 2;
+	}
+	if (lane_opt ? !strcmp(lane_opt, "i386") : *cs32) {
+		if (!*cs32) {
+			fprintf(stderr, "persona %s: the i386 lane cannot be measured on this host: %s; "
+				"`persona doctor` says what it can do (--lane x86-64 measures the same table "
+				"from 64-bit code)\n", c->cmd, lacks);
+			return 1;
+		}
+		c->lane = &tune_lanes[LANE_I386];
+	} else {
+		c->lane = &tune_lanes[LANE_X86_64];
+		if (!lane_opt)
+			fprintf(stderr, "persona %s: no i386 program runs here (%s): measuring in the x86-64 "
+				"lane (int $0x80 from 64-bit code)\n", c->cmd, lacks);
+	}
+	return 0;
+}
+
+/* --rounds N: 1 to ROUNDS_CAP, or -1 with the reason said. */
+static int rounds_arg(const char *cmd, const char *arg)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*end || v < 1 || v > ROUNDS_CAP) {
+		fprintf(stderr, "persona %s: --rounds takes 1 to %d\n", cmd, ROUNDS_CAP);
+		return -1;
+	}
+	return (int)v;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: persona tune [--quick] [--rounds N] [--workload FILE] [--out DIR] [--overlay FILE]\n"
@@ -630,16 +673,10 @@ int cmd_tune(int argc, char **argv)
 		case 'q': c.quick = 1; break;
 		case 'w': workload = optarg; break;
 		case 'o': out = optarg; break;
-		case 'r': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || v < 1 || v > ROUNDS_CAP) {
-				fprintf(stderr, "persona tune: --rounds takes 1 to %d\n", ROUNDS_CAP);
+		case 'r':
+			if ((rounds_opt = rounds_arg("tune", optarg)) < 0)
 				return 2;
-			}
-			rounds_opt = (int)v;
 			break;
-		}
 		case 'y': overlay_opt = optarg; break;
 		case 'l': lane_opt = optarg; break;
 		default: return usage();
@@ -647,27 +684,9 @@ int cmd_tune(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage();
-	/* The lane: i386 programs need a 32-bit code segment that runs. */
-	char lacks[768];
-	int cs32 = hostcap_need(HOSTCAP_ANY_CS32, lacks, sizeof lacks);
-	if (lane_opt && strcmp(lane_opt, "i386") && strcmp(lane_opt, "x86-64")) {
-		fprintf(stderr, "persona tune: --lane takes i386 or x86-64\n");
-		return 2;
-	}
-	if (lane_opt ? !strcmp(lane_opt, "i386") : cs32) {
-		if (!cs32) {
-			fprintf(stderr, "persona tune: the i386 lane cannot be measured on this host: %s; "
-				"`persona doctor` says what it can do (--lane x86-64 measures the same table "
-				"from 64-bit code)\n", lacks);
-			return 1;
-		}
-		c.lane = &tune_lanes[LANE_I386];
-	} else {
-		c.lane = &tune_lanes[LANE_X86_64];
-		if (!lane_opt)
-			fprintf(stderr, "persona tune: no i386 program runs here (%s): measuring in the x86-64 "
-				"lane (int $0x80 from 64-bit code)\n", lacks);
-	}
+	int cs32, lane_rc = choose_lane(&c, lane_opt, &cs32);
+	if (lane_rc)
+		return lane_rc;
 	if (find_tree(&c) != 0) {
 		fprintf(stderr, "persona tune: it rebuilds the image: run it from the source tree "
 			"(no " TABLE_FILE " here or above the persona binary)\n");
@@ -1046,21 +1065,15 @@ int cmd_compare(int argc, char **argv)
 	struct tune_ctx c = { .cmd = "compare" };
 	const char *lane_opt = NULL, *out = NULL;
 	int nrounds = VARIANT_ROUNDS, ch;
-	char lacks[768], path[PATH_MAX + 64], b1[64];
+	char path[PATH_MAX + 64], b1[64];
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'r': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || v < 1 || v > ROUNDS_CAP) {
-				fprintf(stderr, "persona compare: --rounds takes 1 to %d\n", ROUNDS_CAP);
+		case 'r':
+			if ((nrounds = rounds_arg("compare", optarg)) < 0)
 				return 2;
-			}
-			nrounds = (int)v;
 			break;
-		}
 		case 'l': lane_opt = optarg; break;
 		case 'o': out = optarg; break;
 		default: return compare_usage();
@@ -1068,17 +1081,9 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return compare_usage();
-	if (lane_opt && strcmp(lane_opt, "i386") && strcmp(lane_opt, "x86-64")) {
-		fprintf(stderr, "persona compare: --lane takes i386 or x86-64\n");
-		return 2;
-	}
-	int cs32 = hostcap_need(HOSTCAP_ANY_CS32, lacks, sizeof lacks);
-	if (lane_opt && !strcmp(lane_opt, "i386") && !cs32) {
-		fprintf(stderr, "persona compare: the i386 lane cannot be measured on this host: %s; "
-			"`persona doctor` says what it can do\n", lacks);
-		return 1;
-	}
-	c.lane = &tune_lanes[(lane_opt ? !strcmp(lane_opt, "i386") : cs32) ? LANE_I386 : LANE_X86_64];
+	int cs32, lane_rc = choose_lane(&c, lane_opt, &cs32);
+	if (lane_rc)
+		return lane_rc;
 	for (int i = 0; i < 2; i++)
 		if (!is_file(argv[optind + i])) {
 			fprintf(stderr, "persona compare: %s: no such image\n", argv[optind + i]);

@@ -6,11 +6,7 @@
 # the private gate number is answered by the tracer alone.
 build=${PERSONA_BUILD:-build}
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
-n=0
-ok()   { n=$((n + 1)); echo "ok $n - $1"; }
-bad()  { n=$((n + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1"; printf '  got:  %s\n  want: %s\n' "$2" "$3"; fi; }
+. tests/e2e/lib/tap.sh
 
 emu="$build/bench/ptrace-emu"
 [ -x "$emu" ] || { skip "ptrace emulator" "$emu is not built"; exit 0; }

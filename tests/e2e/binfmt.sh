@@ -5,11 +5,7 @@
 build=${PERSONA_BUILD:-build}
 persona=$(cd "$build" && pwd)/persona
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
-n=0
-ok()   { n=$((n + 1)); echo "ok $n - $1"; }
-bad()  { n=$((n + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1"; printf '  got:  %s\n  want: %s\n' "$2" "$3"; fi; }
+. tests/e2e/lib/tap.sh
 
 if ! gcc -m32 -static -O2 -I. -o "$t/probe" tests/e2e/src/probe_personality.c 2>"$t/cc.err"; then
 	skip "binfmt" "cannot build i386 programs: $(head -1 "$t/cc.err")"; exit 0
