@@ -75,7 +75,7 @@ persona_gate_int80_64:
 	mov	rbx, rsp		; rbx = the frame, as the fast routines read it
 	; the lane: a row with an asm fast path, nothing for C to do
 	mov	eax, eax		; zero-extend: rax indexes
-	lea	r13, [rel persona_gate_dispatch]
+	mov	r13d, 1			; for .c_side: the table runs the call
 	FAST_ROUTINE r10, .private, .c_side
 .lane:					; r10 = the row's routine, or 0: persona_gate
 	; the thread as persona_self() finds it (64-bit code leaves %gs alone:
@@ -120,9 +120,9 @@ persona_gate_int80_64:
 	; a signal came meanwhile: the C exit hook, with the frame complete
 .signals:
 	xor	r13d, r13d
-	; the C side (r13 nonzero: the table's call to run; 0: the lane has
-	; run it): the rest of the frame, then persona_gate_dispatch(frame)
-	; on this stack where r13 says, and the exit hook
+	; the C side (r13 = 1: the table runs the call; 0: the lane has run
+	; it): the rest of the frame, then persona_gate_dispatch(frame) on
+	; this stack where r13 says, and the exit hook
 .c_side:
 	mov	rax, [r12 + SAVED_QWORDS * 8 + 8]	; the trampoline's return address
 	mov	[rbx + FRAME_eip], eax
