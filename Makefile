@@ -37,6 +37,15 @@ CFLAGS_IMG  := -O2 -g $(WARN) -I. -Ipersonality/c -I$(GEN) -ffreestanding -fno-b
 	-fno-plt -fno-exceptions -fno-tree-loop-distribute-patterns \
 	-Wa,-mbranches-within-32B-boundaries
 NASMFLAGS   := -f elf64 -g -F dwarf -I$(GEN)/ -Ipersonality/asm/
+# RETURNS=jmp (the default): every function of the image's C code returns by
+# a jump (personality/asm/return_thunk.asm tells why); RETURNS=ret: by ret.
+# `persona bench` measures both (the -ret paths run a RETURNS=ret image).
+RETURNS ?= jmp
+ifeq ($(RETURNS),jmp)
+CFLAGS_IMG  += -mfunction-return=thunk-extern
+else ifneq ($(RETURNS),ret)
+$(error RETURNS=$(RETURNS): say RETURNS=jmp or RETURNS=ret)
+endif
 # STAGES=1: the image with the express lanes' stage timers
 # (personality/asm/stages.inc), built by bench/module.mk as a variant of its
 # own; never the image persona run uses by default.

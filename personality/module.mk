@@ -30,11 +30,19 @@ PERS_LIB  := $(BUILD)/libpersona.a
 # linker would follow from an entry point: link the whole archive.
 PERS_LIB_LINK := -Wl,--whole-archive $(PERS_LIB) -Wl,--no-whole-archive
 
-$(OBJ)/personality/c/%.o: personality/c/%.c $(GEN)/sysent.h $(GEN)/sysnr.h $(PERS_C_HDRS) sys/msg.h personality/persona_abi.h | $(BUILD)/.deps-ok
+# The image's flags as last built (RETURNS=, STAGES= change them): its
+# objects are rebuilt when they change, not only when a source does
+# (FORCE: personality/image.mk).
+IMG_FLAGS := $(GEN)/image-flags
+$(IMG_FLAGS): FORCE
+	@mkdir -p $(GEN)
+	@echo '$(CFLAGS_IMG) | $(NASMFLAGS)' | cmp -s - $@ || echo '$(CFLAGS_IMG) | $(NASMFLAGS)' > $@
+
+$(OBJ)/personality/c/%.o: personality/c/%.c $(GEN)/sysent.h $(GEN)/sysnr.h $(PERS_C_HDRS) sys/msg.h personality/persona_abi.h $(IMG_FLAGS) | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_IMG) -c -o $@ $<
 
-$(OBJ)/personality/asm/%.o: personality/asm/%.asm $(GEN)/sysent.inc $(GEN)/fastpath.inc $(GEN)/asm-offsets.inc $(wildcard personality/asm/*.inc) | $(BUILD)/.deps-ok
+$(OBJ)/personality/asm/%.o: personality/asm/%.asm $(GEN)/sysent.inc $(GEN)/fastpath.inc $(GEN)/asm-offsets.inc $(wildcard personality/asm/*.inc) $(IMG_FLAGS) | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -o $@ $<
 

@@ -46,6 +46,13 @@ const struct path_def bench_paths[] = {
 	  .what = "as pers-int80-64-startup, image variant table-asm: every row that can take the asm fast path "
 		  "does, stat64 and fstat64 by their asm converter (the x86-64 lane needs no 32-bit code: "
 		  "measurable on every host)" },
+	{ .name = "pers-startup-ret", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA, .image = "ret",
+	  .option = "--reflect=startup", .only = "null,read,write,stat,fstat,openclose",
+	  .what = "as pers-startup, image variant ret: the same image with its C built with RETURNS=ret, each "
+		  "function returning by ret instead of a jump (what RETURNS=jmp, the default, wins or loses here)" },
+	{ .name = "pers-int80-64-ret", .program = "64-int80", .runner = RUN_PERSONA, .image = "ret",
+	  .option = "--reflect=startup", .only = "null,read,write,stat,fstat,openclose",
+	  .what = "as pers-int80-64-startup, image variant ret (as pers-startup-ret; measurable on every host)" },
 	{ .name = "pers-stages", .needs = "cs32", .program = "i386-vdso", .runner = RUN_PERSONA, .image = "stages",
 	  .option = "--reflect=startup", .only = "null,read,write",
 	  .what = "as pers-startup, image variant: the express lane's stage timers (entry, the system call, exit; "

@@ -677,6 +677,47 @@ static void batch_goal_line(FILE *f, const struct run_table *t, const char *op, 
 			used ? "met at some sizes" : "not met");
 }
 
+/* How the image's C code returns (RETURNS=jmp or ret: Makefile; why:
+ * personality/asm/return_thunk.asm): the run's image against the same image
+ * built the other way (the -ret paths), per lane and bench, with each
+ * round's ratio where the run was made in rounds. */
+static void returns_lines(FILE *f, const struct run_table *t, const struct meta *m, unsigned rounds)
+{
+	static const struct { const char *path, *ret, *lane; } lanes[] = {
+		{ "pers-startup", "pers-startup-ret", "the i386 lane" },
+		{ "pers-int80-64-startup", "pers-int80-64-ret", "the x86-64 lane" },
+	};
+	static const char *const benches[] = { "null", "read", "write", "stat", "fstat", "openclose" };
+	const char *built = meta_get(m, "build.returns");
+
+	for (unsigned l = 0; l < sizeof lanes / sizeof lanes[0]; l++) {
+		unsigned shown = 0;
+		for (unsigned b = 0; b < sizeof benches / sizeof benches[0]; b++) {
+			const struct run_row *per = ok_row(t, benches[b], lanes[l].path, 1);
+			const struct run_row *ret = ok_row(t, benches[b], lanes[l].ret, 1);
+			double pm[ROUNDS_MAX], rm[ROUNDS_MAX];
+			if (!per || !ret)
+				continue;
+			if (!shown++)
+				fprintf(f, "\nThe image's C code returns by %s (built with RETURNS=%s); the same "
+					"image built the other way, per call, in %s (%s / %s; below 1 the image as "
+					"built costs less):",
+					built && !strcmp(built, "ret") ? "ret" : built ? "jumps" : "the way it was built",
+					built ? built : "unknown", lanes[l].lane, lanes[l].path, lanes[l].ret);
+			fprintf(f, "%s %s %.3f", shown > 1 ? ";" : "", benches[b], per->ticks_median / ret->ticks_median);
+			unsigned np = round_medians(per, rounds, pm, ROUNDS_MAX);
+			if (np && round_medians(ret, rounds, rm, ROUNDS_MAX) == np) {
+				fputs(" (each round", f);
+				for (unsigned q = 0; q < np; q++)
+					fprintf(f, "%s%.3f", q ? " / " : " ", pm[q] / rm[q]);
+				fputc(')', f);
+			}
+		}
+		if (shown)
+			fputs(".\n", f);
+	}
+}
+
 int report_write(const char *dir, const struct run_table *t, const struct meta *m)
 {
 	char notes[4096] = "";
@@ -1079,6 +1120,7 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 				(ret->ticks_median - nat->ticks_median) / nat->ticks_median > 0.10 ?
 				"is mispredicted (the kernel leaves the return predictor wrong on its way out)" :
 				"costs little");
+		returns_lines(f, t, m, rounds);
 	}
 	fputc('\n', f);
 

@@ -38,7 +38,7 @@ check "runs.csv has the required columns" "${missing:-none}" none
 col() { head -n 1 "$t/run/runs.csv" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
 paths=$(awk -F, 'NR > 1 && $1 == "null" { print $2 }' "$t/run/runs.csv" | tr '\n' ' ')
 check "one null row per path, in order" "$paths" \
-	"native native-ret kernel-int80 kernel-vdso modeswitch modeswitch-i386 pers-sysinfo pers-startup pers-vdso pers-table-c pers-switch-c pers-table-asm pers-int80 pers-int80-64 pers-int80-64-startup pers-int80-64-asm pers-stages pers-int80-64-stages pers-sud pers-seccomp ptrace "
+	"native native-ret kernel-int80 kernel-vdso modeswitch modeswitch-i386 pers-sysinfo pers-startup pers-vdso pers-table-c pers-switch-c pers-table-asm pers-int80 pers-int80-64 pers-int80-64-startup pers-int80-64-asm pers-startup-ret pers-int80-64-ret pers-stages pers-int80-64-stages pers-sud pers-seccomp ptrace "
 
 st=$(col status); med=$(col ticks_median); ratio=$(col ratio_native); rs=$(col reason)
 native=$(awk -F, -v s="$st" -v m="$med" -v r="$ratio" \
@@ -63,6 +63,21 @@ for k in cpu_model kernel tsc_hz git_revision command date; do
 done
 for s in "## Goals" "## null" "## Rows that could not run" "Simple syscall"; do
 	if grep -q "$s" "$t/run/report.md"; then ok "report.md has $s"; else bad "report.md has $s"; fi
+done
+# How the image's C code returns, measured against the RETURNS=ret variant,
+# in each lane whose two paths ran (build.returns: how the image was built).
+returns=$(sed -n 's/^returns=//p' "$build/bench/buildinfo" 2>/dev/null)
+for lane in "pers-startup pers-startup-ret the i386 lane" "pers-int80-64-startup pers-int80-64-ret the x86-64 lane"; do
+	set -- $lane; lp=$1; lr=$2; shift 2; name="$*"
+	if grep -q "^null,$lp,1,.*,ok," "$t/run/runs.csv" && grep -q "^null,$lr,1,.*,ok," "$t/run/runs.csv"; then
+		if grep -q "^The image's C code returns by .* (built with RETURNS=$returns); the same image built the other way, per call, in $name ($lp / $lr; below 1 the image as built costs less): null [0-9.]*" "$t/run/report.md"; then
+			ok "report.md: how the C code returns, in $name"
+		else
+			bad "report.md: how the C code returns, in $name"; grep "returns by" "$t/run/report.md"
+		fi
+	else
+		skip "report.md: how the C code returns, in $name" "$lp or $lr did not run here"
+	fi
 done
 
 # persona report rebuilds from runs.csv alone, and compares two runs.

@@ -40,7 +40,7 @@ static void flush(struct pending *p, struct persona_batch_call *calls, uint32_t 
  * private rows, persona_batch among them, are EMUL), on no descriptor
  * lfs.c must see first; else NULL. The one test of both ways a batch
  * runs (here and ring.c). */
-const struct sysent *persona_batch_message_row(const struct persona_batch_call *c)
+RETURNS_BY_RET const struct sysent *persona_batch_message_row(const struct persona_batch_call *c)
 {
 	const struct sysent *e = persona_lookup(c->nr);
 

@@ -51,7 +51,7 @@ static inline uint32_t slot_of(uint32_t nr)
 	return SYSENT_SLOTS;
 }
 
-const struct sysent *persona_lookup(uint32_t nr)
+RETURNS_BY_RET const struct sysent *persona_lookup(uint32_t nr)
 {
 	uint32_t slot = slot_of(nr);
 
@@ -94,7 +94,7 @@ long persona_enosys(uint32_t nr, const char *why, ...)
 
 /* Widen the i386 argument registers into native arguments per the row's
  * types; a lo/hi (or hl/ll) pair becomes one 64-bit argument. */
-uint32_t persona_widen(const struct sysent *e, const uint32_t reg[6], uint64_t out[6])
+RETURNS_BY_RET uint32_t persona_widen(const struct sysent *e, const uint32_t reg[6], uint64_t out[6])
 {
 	uint32_t n = 0;
 
@@ -137,11 +137,13 @@ static inline __attribute__((always_inline)) long pass_row(const struct sysent *
 	return m.result;
 }
 
-/* Inlined into persona_syscall: a call that returns after the native
+/* Inlined into persona_syscall: a function that returns after the native
  * call's syscall mispredicts its ret where the kernel refills the
  * return-stack predictor on the way back (submit.asm's persona_trap6 tells
- * why), so every function between the gate and persona_submit costs one
- * such ret. The row runs in persona_syscall's own frame. */
+ * why), so in a RETURNS=ret image every function between the gate and
+ * persona_submit costs one such ret; in the default RETURNS=jmp image
+ * (personality/asm/return_thunk.asm) it costs a jump through the thunk.
+ * Either way the row runs in persona_syscall's own frame. */
 static inline __attribute__((always_inline)) long run_row(const struct sysent *e, struct i386_frame *f)
 {
 	switch (e->kind) {

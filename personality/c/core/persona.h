@@ -22,6 +22,13 @@
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+/* A function that makes no system call, called once per call of a batch:
+ * it returns by ret even in a RETURNS=jmp image (personality/asm/
+ * return_thunk.asm). Its call and its ret are on the same side of every
+ * syscall, so the return predictor has them right, where the one shared
+ * jump of the thunk must tell its many targets apart by history. A wrong
+ * mark costs time, never correctness. */
+#define RETURNS_BY_RET __attribute__((function_return("keep")))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- widening: from the table's argument types ---------------------- */

@@ -126,7 +126,7 @@ static void ring_prep(struct io_uring_sqe *s, uint32_t native_nr, int op, int32_
 	};
 }
 
-int persona_ring_can(uint32_t native_nr)
+RETURNS_BY_RET int persona_ring_can(uint32_t native_nr)
 {
 	return ring_op_of(native_nr) >= 0;
 }

@@ -157,8 +157,8 @@ _Static_assert(offsetof(struct persona_thread, frame) == 0, "the gate saves into
 /* The gates' C side: the table. The gate calls the exit hook
  * (persona_signal_gate_exit) itself afterwards, so that persona_syscall is
  * a tail call here: one frame fewer between the gate and the native
- * call's syscall, whose ret would mispredict on the way back (dispatch.c,
- * run_row). */
+ * call's syscall, whose return would mispredict on the way back in a
+ * RETURNS=ret image (dispatch.c, run_row). */
 void persona_gate_dispatch(struct i386_frame *f)
 {
 	/* rows the table marks fast asm skip the C dispatch; the way in
