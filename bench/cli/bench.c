@@ -219,6 +219,16 @@ static void read_line_of(const char *file, const char *prefix, char *out, size_t
 	fclose(f);
 }
 
+void bench_host_line(char *out, size_t n)
+{
+	char cpu[256];
+	struct utsname u;
+
+	read_line_of("/proc/cpuinfo", "model name", cpu, sizeof cpu);
+	bfmt(out, n, "%s, %ld CPUs online, kernel %s", cpu[0] ? cpu : "unknown CPU", sysconf(_SC_NPROCESSORS_ONLN),
+	     uname(&u) == 0 ? u.release : "unknown");
+}
+
 static void run_capture(const char *cmd, char *out, size_t n)
 {
 	out[0] = 0;

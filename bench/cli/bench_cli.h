@@ -68,6 +68,9 @@ struct run_table {
 /* The subcommands (also declared by the persona command's sys/persona.h). */
 int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+/* The host in one line (CPU model, CPUs online, kernel release), for the
+ * reports that, unlike a bench run's, keep no meta.json: tune.md, compare.md. */
+void bench_host_line(char *out, size_t n);
 
 /* runs.c */
 /* snprintf for text that may be cut short on purpose (paths, reasons). */

@@ -780,7 +780,10 @@ int cmd_tune(int argc, char **argv)
 		return 1;
 	struct paired p0;
 	coverage_of(nrounds, &p0);
-	md(&c, "# persona tune\n\nCall mix: %s — %llu calls, %zu distinct.\n\n", mix.source, mix.total, mix.n);
+	char host[512];
+	bench_host_line(host, sizeof host);
+	md(&c, "# persona tune\n\nHost: %s.\n\nCall mix: %s — %llu calls, %zu distinct.\n\n", host, mix.source,
+	   mix.total, mix.n);
 	md(&c, "Method: every variant is the table with a tuning overlay. Each benchmark runs once per "
 	   "variant in each of %d rounds (`persona bench --quick`, %s path: the %s lane), the variants back "
 	   "to back in an order that rotates. Figures are medians over the rounds of the median TSC ticks "
@@ -1138,7 +1141,9 @@ int cmd_compare(int argc, char **argv)
 		return 1;
 	struct paired p0;
 	coverage_of(nrounds, &p0);
-	md(&c, "# persona compare\n\nA: `%s`\n\nB: `%s`\n\n", argv[optind], argv[optind + 1]);
+	char host[512];
+	bench_host_line(host, sizeof host);
+	md(&c, "# persona compare\n\nHost: %s.\n\nA: `%s`\n\nB: `%s`\n\n", host, argv[optind], argv[optind + 1]);
 	md(&c, "The %s lane's benchmarks (`persona bench --quick`, paths %s and %s) on both images in "
 	   "%d paired rounds: in each round every job runs once per image, back to back, the order "
 	   "rotating. A figure is the median over the rounds of the median TSC ticks per call; B/A is "

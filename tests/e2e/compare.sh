@@ -55,5 +55,7 @@ check "every figure was measured on both images" \
 	"$(awk -F, 'NR > 1 && ($5 == "nan" || $6 == "nan")' "$t/run/compare.csv" | wc -l | tr -d ' ')" 0
 grep -q "^\*\*B against A, $rows figures:\*\*" "$t/run/compare.md" && ok "compare.md sums the verdicts" ||
 	bad "compare.md sums the verdicts"
+grep -q "^Host: .*, [0-9]* CPUs online, kernel $(uname -r)\.$" "$t/run/compare.md" && ok "compare.md names the host" ||
+	bad "compare.md names the host"
 grep -q "persona compare: B against A" "$t/out" && ok "and prints the summary" || bad "and prints the summary"
 [ ! -e "$t/run/runs" ] && ok "and leaves no scratch runs beside them" || bad "and leaves no scratch runs beside them"

@@ -81,7 +81,7 @@ check "every tuned row has a verdict" \
 check "every figure was measured" \
 	"$(awk -F, 'NR > 1 && ($5 == "" || $5 == "nan")' "$t/run/tune.csv" | wc -l | tr -d ' ')" 0
 for h in "## Dispatch" "## Fast path" "## Batch route" "## Untuned against tuned" "**Null call:**" \
-	 "Call mix: $t/mix" "the $lane lane"; do
+	 "Call mix: $t/mix" "the $lane lane" "CPUs online, kernel $(uname -r)."; do
 	grep -qF "$h" "$t/run/tune.md" && ok "tune.md: $h" || bad "tune.md: $h"
 done
 
