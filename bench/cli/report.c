@@ -354,12 +354,12 @@ static FILE *open_in(const char *dir, const char *name, const char *mode)
 /* Draws the charts; notes what could not be drawn. */
 static void charts(const char *dir, const struct run_table *t, char *notes, size_t nlen)
 {
-	const char *paths[32];
+	const char *paths[BENCH_PATHS_MAX];
 	size_t used = strlen(notes);
 	FILE *g;
 
 	/* 1. ticks per call, per path per benchmark, log scale. */
-	unsigned np = paths_present(t, 0, paths, 32);
+	unsigned np = paths_present(t, 0, paths, BENCH_PATHS_MAX);
 	if (np && (g = open_in(dir, "ticks.gp", "w"))) {
 		gp_common(g, "ticks");
 		fputs("set title 'TSC ticks per call (median), per benchmark and path'\n"
@@ -493,8 +493,8 @@ static void ratio_cell(FILE *f, double v)
 
 static void bench_table(FILE *f, const struct run_table *t, const char *bench)
 {
-	const char *paths[32];
-	unsigned np = paths_present(t, 0, paths, 32);
+	const char *paths[BENCH_PATHS_MAX];
+	unsigned np = paths_present(t, 0, paths, BENCH_PATHS_MAX);
 	fputs("| path | status | median ticks | min | p99 | ns | x native |", f);
 	for (unsigned k = 0; k < t->ncounters; k++)
 		fprintf(f, " %s /call |", t->counter[k]);
@@ -791,8 +791,8 @@ int report_write(const char *dir, const struct run_table *t, const struct meta *
 	fputc('\n', f);
 
 	/* Summary: x native per bench per path. */
-	const char *paths[32];
-	unsigned np = paths_present(t, 0, paths, 32);
+	const char *paths[BENCH_PATHS_MAX];
+	unsigned np = paths_present(t, 0, paths, BENCH_PATHS_MAX);
 	fputs("## Ratios to native (median ticks per call / native's)\n\n| bench |", f);
 	for (unsigned p = 0; p < np; p++)
 		fprintf(f, " %s |", paths[p]);
